@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using Connectors.Core.Connectors;
+using Connectors.Core.Flows;
+using Connectors.Core.Http;
+using Connectors.Core.Mapping;
+using Connectors.Core.Records;
+using Connectors.Core.State;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Core.Sync;
+
+/// <summary>
+/// Runs one flow once: reads what changed since the watermark, maps, skips what is unchanged,
+/// writes the rest in batches as large as the target allows, and commits links, dead letters and
+/// the watermark after each batch. A crash loses at most the batch in flight, and because unlinked
+/// records are written by match key, re-sending it never duplicates a record.
+/// </summary>
+public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvider clock, ILogger<SyncRun> log)
+{
+    /// <summary>Runs <paramref name="flow"/> from <paramref name="source"/> into <paramref name="target"/>.</summary>
+    public async Task<SyncReport> RunAsync(Flow flow, ISourceConnector source, ITargetConnector target,
+        IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+
+        var run = new Pass(state, clock, log, flow, target, cancellationToken);
+        var startedAt = clock.GetUtcNow();
+        var started = clock.GetTimestamp();
+        var sourceCalls = meter.CallsTo(flow.From.System);
+        var targetCalls = meter.CallsTo(flow.To.System);
+        var status = RunStatus.Completed;
+        string? message = null;
+
+        try
+        {
+            var since = await state.GetWatermarkAsync(flow.Name, cancellationToken).ConfigureAwait(false);
+            log.LogInformation("Flow {Flow}: reading {Stream} since {Watermark}", flow.Name, flow.From, since.Modified);
+            await foreach (var page in source.ReadChangedAsync(flow.From.Stream, since, cancellationToken).ConfigureAwait(false))
+            {
+                await run.HandlePageAsync(page).ConfigureAwait(false);
+                progress?.Report(run.Progress);
+            }
+            await run.FlushAsync().ConfigureAwait(false);
+            if (run.Deferred > 0)
+            {
+                status = RunStatus.Incomplete;
+                message = $"{run.Deferred} record(s) were deferred by the target; the next run sends them again.";
+            }
+        }
+        catch (ConnectorException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            status = e.Code is ConnectorErrorCode.Throttled or ConnectorErrorCode.Unavailable ? RunStatus.Incomplete : RunStatus.Failed;
+            message = e.Message;
+            log.LogWarning("Flow {Flow} stopped: {Code} {Message}", flow.Name, e.Code, e.Message);
+        }
+
+        var report = new SyncReport
+        {
+            RunId = Guid.CreateVersion7(startedAt).ToString("N"),
+            Flow = flow.Name,
+            StartedAt = startedAt,
+            Duration = clock.GetElapsedTime(started),
+            Status = status,
+            Message = message,
+            Read = run.Read,
+            Created = run.Created,
+            Updated = run.Updated,
+            Unchanged = run.Unchanged,
+            Failed = run.Failed,
+            Deferred = run.Deferred,
+            SourceApiCalls = meter.CallsTo(flow.From.System) - sourceCalls,
+            TargetApiCalls = meter.CallsTo(flow.To.System) - targetCalls,
+            WriteBatches = run.WriteBatches,
+        };
+        await state.RecordRunAsync(report.ToRunRecord(), CancellationToken.None).ConfigureAwait(false);
+        log.LogInformation("Flow {Flow} {Status}: read {Read}, created {Created}, updated {Updated}, unchanged {Unchanged}, failed {Failed}",
+            flow.Name, status, report.Read, report.Created, report.Updated, report.Unchanged, report.Failed);
+        return report;
+    }
+
+    /// <summary>The mutable state of one pass over the source; lives for one <see cref="RunAsync"/>.</summary>
+    private sealed class Pass(ISyncStateStore state, TimeProvider clock, ILogger log, Flow flow, ITargetConnector target, CancellationToken cancellationToken)
+    {
+        private readonly int _batchSize = target.MaxBatchSize(flow.To.Stream);
+        private readonly List<Pending> _pending = [];
+        private readonly List<DeadLetter> _deadLetters = [];
+        private Watermark? _checkpoint;
+        private bool _watermarkHeld;
+
+        public long Read { get; private set; }
+        public long Created { get; private set; }
+        public long Updated { get; private set; }
+        public long Unchanged { get; private set; }
+        public long Failed { get; private set; }
+        public long Deferred { get; private set; }
+        public long WriteBatches { get; private set; }
+        public SyncProgress Progress => new(Read, Created + Updated, Unchanged, Failed);
+
+        public async Task HandlePageAsync(RecordPage page)
+        {
+            var ids = page.Records.Select(r => r.Key.Id).ToHashSet(StringComparer.Ordinal);
+            var links = await state.GetLinksAsync(flow.Name, ids, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Records)
+            {
+                Read++;
+                Handle(record, links.GetValueOrDefault(record.Key.Id));
+                if (_pending.Count >= _batchSize)
+                {
+                    await FlushAsync().ConfigureAwait(false);
+                }
+            }
+            // Every record of this page is now pending, written or dead-lettered: its checkpoint
+            // becomes durable with the next commit, never before the writes it covers.
+            if (page.Checkpoint is not null && !_watermarkHeld)
+            {
+                _checkpoint = page.Checkpoint;
+            }
+            if (_pending.Count == 0)
+            {
+                await CommitAsync([]).ConfigureAwait(false);
+            }
+        }
+
+        public async Task FlushAsync()
+        {
+            if (_pending.Count == 0)
+            {
+                await CommitAsync([]).ConfigureAwait(false);
+                return;
+            }
+            var batch = _pending.ToArray();
+            _pending.Clear();
+            WriteBatches++;
+            var outcomes = await target.WriteAsync(flow.To.Stream, batch.Select(p => p.Request).ToArray(), cancellationToken).ConfigureAwait(false);
+            var bySource = batch.ToDictionary(p => p.Record.Key.Id, StringComparer.Ordinal);
+            var now = clock.GetUtcNow();
+            var links = new List<Link>(batch.Length);
+            foreach (var outcome in outcomes)
+            {
+                if (!bySource.Remove(outcome.Source.Id, out var pending))
+                {
+                    throw new InvalidOperationException($"The target returned an outcome for {outcome.Source}, which was not in the batch or was answered twice.");
+                }
+                switch (outcome)
+                {
+                    case WriteOutcome.Written written:
+                        links.Add(new Link(flow.Name, pending.Record.Key.Id, written.TargetId, pending.Fingerprint, now));
+                        if (written.Created) Created++; else Updated++;
+                        break;
+                    case WriteOutcome.Rejected rejected:
+                        DeadLetter(pending.Record, rejected.VendorCode, rejected.Field, rejected.Message);
+                        break;
+                    case WriteOutcome.RetryLater later:
+                        Deferred++;
+                        _watermarkHeld = true;
+                        _checkpoint = null;
+                        log.LogWarning("Flow {Flow}: {Record} deferred for {After}: {Reason}", flow.Name, outcome.Source, later.After, later.Reason);
+                        break;
+                }
+            }
+            if (bySource.Count > 0)
+            {
+                throw new InvalidOperationException($"The target returned no outcome for {bySource.Count} record(s) of the batch, {bySource.Keys.First()} among them.");
+            }
+            await CommitAsync(links).ConfigureAwait(false);
+        }
+
+        private void Handle(Record record, Link? link)
+        {
+            Newtonsoft.Json.Linq.JObject payload;
+            try
+            {
+                payload = flow.Mapping.Apply(record.Data);
+            }
+            catch (MappingException e)
+            {
+                DeadLetter(record, "MAPPING_FAILED", e.Field, e.Reason);
+                return;
+            }
+            var fingerprint = Fingerprint.Of(payload);
+            if (link is not null && link.Fingerprint == fingerprint)
+            {
+                Unchanged++;
+                return;
+            }
+            // A source record read twice in one pass (it changed while we paged) is written once, latest version.
+            _pending.RemoveAll(p => p.Record.Key.Id == record.Key.Id);
+            _pending.Add(new Pending(record, fingerprint, new WriteRequest(record.Key, link?.TargetId, payload, flow.MatchFields)));
+        }
+
+        private void DeadLetter(Record record, string code, string? field, string message)
+        {
+            Failed++;
+            _deadLetters.Add(new DeadLetter(flow.Name, record.Key, code, field, message, record.Data, clock.GetUtcNow()));
+        }
+
+        private async Task CommitAsync(IReadOnlyList<Link> links)
+        {
+            if (links.Count == 0 && _deadLetters.Count == 0 && _checkpoint is null) return;
+            await state.CommitAsync(new StateCommit(flow.Name, links, [.. _deadLetters], _checkpoint), cancellationToken).ConfigureAwait(false);
+            _deadLetters.Clear();
+            _checkpoint = null;
+        }
+
+        private sealed record Pending(Record Record, Fingerprint Fingerprint, WriteRequest Request);
+    }
+}
