@@ -17,9 +17,10 @@ public sealed class SqliteStateOptions : IValidatableObject
 
     /// <summary>
     /// How long an operation waits for another run or process that is writing to the same file before
-    /// it gives up with an error.
+    /// it gives up with an error. Whole seconds: Microsoft.Data.Sqlite counts its own retries of a busy
+    /// file in seconds, so a fraction is rounded up.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", MaxBusyTimeout)]
+    [Range(typeof(TimeSpan), "00:00:01", MaxBusyTimeout)]
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Checks the options and throws <see cref="ValidationException"/> naming the first bad setting.</summary>

@@ -126,13 +126,19 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(commit.Links, nameof(commit));
         ArgumentNullException.ThrowIfNull(commit.DeadLetters, nameof(commit));
         // A link filed under another flow would be found by the wrong flow's next run.
-        if (commit.Links.FirstOrDefault(l => l?.Flow != commit.Flow) is { } strayLink)
+        foreach (var link in commit.Links)
         {
-            throw new ArgumentException($"Commit of flow '{commit.Flow}' carries a link of flow '{strayLink.Flow}'.", nameof(commit));
+            if (link?.Flow != commit.Flow)
+            {
+                throw new ArgumentException($"Commit of flow '{commit.Flow}' carries a link of flow '{link?.Flow}'.", nameof(commit));
+            }
         }
-        if (commit.DeadLetters.FirstOrDefault(d => d?.Flow != commit.Flow) is { } strayLetter)
+        foreach (var letter in commit.DeadLetters)
         {
-            throw new ArgumentException($"Commit of flow '{commit.Flow}' carries a dead letter of flow '{strayLetter.Flow}'.", nameof(commit));
+            if (letter?.Flow != commit.Flow)
+            {
+                throw new ArgumentException($"Commit of flow '{commit.Flow}' carries a dead letter of flow '{letter?.Flow}'.", nameof(commit));
+            }
         }
 
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);

@@ -17,10 +17,11 @@ public sealed class SqliteStateOptionsTests
     }
 
     [Theory]
+    [InlineData(0.5)]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(3600)]
-    public void Store_WithABusyTimeoutOutOfRange_IsRefusedNamingTheSetting(int seconds)
+    public void Store_WithABusyTimeoutOutOfRange_IsRefusedNamingTheSetting(double seconds)
     {
         var options = new SqliteStateOptions { DatabasePath = "state.db", BusyTimeout = TimeSpan.FromSeconds(seconds) };
 

@@ -107,7 +107,7 @@ public sealed class SqliteSyncStateStoreTests : SyncStateStoreContract
     [Fact]
     public async Task Commit_WhileAnotherProcessHoldsTheWriteLock_GivesUpAfterTheBusyTimeoutAndKeepsNothing()
     {
-        await using var impatient = await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = DatabasePath, BusyTimeout = TimeSpan.FromMilliseconds(50) }, Token);
+        await using var impatient = await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = DatabasePath, BusyTimeout = TimeSpan.FromSeconds(1) }, Token);
         await using var otherProcess = await ConnectAsync();
         var clock = Stopwatch.StartNew();
         SqliteException busy;
