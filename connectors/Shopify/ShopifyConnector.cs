@@ -162,7 +162,7 @@ public sealed class ShopifyConnector : ISourceConnector
             var answer = await SendAsync(request, cancellationToken).ConfigureAwait(false);
             var cost = answer.Extensions?.Cost;
             _budget.Observe(query, cost);
-            if (answer.Errors?.Any(e => e.Extensions?.Code == ShopifyGraphQLError.ThrottledCode) == true)
+            if (answer.Errors?.Any(e => e.IsThrottled) == true)
             {
                 var wait = ShopifyCostBudget.WaitAfterThrottled(cost);
                 if (throttled >= _options.MaxThrottleRetries || wait > _options.MaxThrottleWait)
@@ -219,7 +219,7 @@ public sealed class ShopifyConnector : ISourceConnector
             {
                 // A 429 the pipeline gave up on. If its body says THROTTLED, the cost bucket logic waits it out.
                 if (ParseEnvelope(errorBody) is { } throttledBody
-                    && throttledBody.Errors?.Any(e => e.Extensions?.Code == ShopifyGraphQLError.ThrottledCode) == true)
+                    && throttledBody.Errors?.Any(e => e.IsThrottled) == true)
                 {
                     return throttledBody;
                 }

@@ -40,6 +40,13 @@ public sealed class ShopifyGraphQLError
     /// <summary>The error code Shopify uses to mark a refused, over-budget query.</summary>
     public const string ThrottledCode = "THROTTLED";
 
+    /// <summary>
+    /// Whether this error is Shopify refusing the query for lack of cost points. Shopify's own page quotes
+    /// the message "Throttled"; the code THROTTLED is what clients see in <c>extensions</c>. Either counts.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsThrottled => Extensions?.Code == ThrottledCode || Message == "Throttled";
+
     /// <summary>The vendor's message.</summary>
     [JsonProperty("message")]
     public string Message { get; set; } = "";
