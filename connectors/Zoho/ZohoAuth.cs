@@ -55,7 +55,7 @@ public sealed class ZohoAuth(string system, ZohoTokenSource tokens) : Delegating
         try
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var code = JObject.Parse(body).Value<string>("code");
+            var code = ZohoJson.Parse(body).Value<string>("code");
             // Only a plain vendor code is kept: it goes into messages and must not echo anything else.
             return code is { Length: <= 40 } && code.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') ? code : null;
         }

@@ -317,7 +317,7 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
         if (content is null) return null;
         try
         {
-            return JObject.Parse(content).ToObject<ZohoError>();
+            return ZohoJson.Parse(content).ToObject<ZohoError>();
         }
         catch (Newtonsoft.Json.JsonException)
         {
@@ -331,7 +331,7 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
         if (content is null || response.StatusCode != HttpStatusCode.BadRequest) return null;
         try
         {
-            return JObject.Parse(content)["data"] is JArray data ? data.ToObject<List<ZohoWriteResult>>() : null;
+            return ZohoJson.Parse(content)["data"] is JArray data ? data.ToObject<List<ZohoWriteResult>>() : null;
         }
         catch (Newtonsoft.Json.JsonException)
         {

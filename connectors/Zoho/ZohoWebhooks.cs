@@ -40,7 +40,7 @@ public sealed class ZohoWebhooks
         ZohoNotification? parsed;
         try
         {
-            parsed = JObject.Parse(body ?? "").ToObject<ZohoNotification>();
+            parsed = ZohoJson.Parse(body ?? "").ToObject<ZohoNotification>();
         }
         catch (JsonException)
         {

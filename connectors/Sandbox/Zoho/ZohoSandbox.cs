@@ -97,6 +97,9 @@ public sealed class ZohoSandbox : IAsyncDisposable
     /// <summary>How many access tokens the sandbox has issued.</summary>
     public int TokensIssued => _accounts.TokensIssued;
 
+    /// <summary>The access tokens issued so far, so that a test can check none of them leaks into a message or log.</summary>
+    public IReadOnlyList<string> IssuedTokens => _accounts.IssuedTokens;
+
     internal ZohoPageTokens PageTokens { get; }
 
     /// <summary>Starts a sandbox on a random loopback port.</summary>

@@ -13,7 +13,21 @@ internal sealed class ZohoSandboxAccounts(ZohoSandboxOptions options, TimeProvid
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
 
-    public int TokensIssued { get; private set; }
+    public int TokensIssued
+    {
+        get
+        {
+            lock (_gate) return _tokens.Count;
+        }
+    }
+
+    public IReadOnlyList<string> IssuedTokens
+    {
+        get
+        {
+            lock (_gate) return [.. _tokens.Keys];
+        }
+    }
 
     public async Task GrantAsync(HttpContext context)
     {
@@ -45,7 +59,6 @@ internal sealed class ZohoSandboxAccounts(ZohoSandboxOptions options, TimeProvid
         {
             token = $"1000.{Convert.ToHexStringLower(RandomBytes(16))}.{Convert.ToHexStringLower(RandomBytes(16))}";
             _tokens[token] = clock.GetUtcNow() + options.TokenLifetime;
-            TokensIssued++;
         }
         await ZohoReply.Json(context, 200, new JObject
         {

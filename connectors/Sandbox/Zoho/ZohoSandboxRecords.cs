@@ -186,8 +186,13 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
         JObject body;
         try
         {
-            using var reader = new StreamReader(context.Request.Body);
-            body = JObject.Parse(await reader.ReadToEndAsync(context.RequestAborted));
+            using var text = new StreamReader(context.Request.Body);
+            // Date-times stay the strings the client wrote, as Zoho validates them.
+            using var reader = new JsonTextReader(new StringReader(await text.ReadToEndAsync(context.RequestAborted)))
+            {
+                DateParseHandling = DateParseHandling.None,
+            };
+            body = JObject.Load(reader);
         }
         catch (JsonException)
         {
