@@ -31,7 +31,7 @@ public sealed class ZohoAuth(string system, ZohoTokenSource tokens) : Delegating
         if (code is not ("INVALID_TOKEN" or "AUTHENTICATION_FAILURE"))
         {
             response.Dispose();
-            throw Refused(code);
+            throw Refused(code, afterRefresh: false);
         }
         response.Dispose();
         token = await tokens.RenewAsync(token, cancellationToken).ConfigureAwait(false);
@@ -41,13 +41,15 @@ public sealed class ZohoAuth(string system, ZohoTokenSource tokens) : Delegating
 
         code = await ErrorCodeAsync(response, cancellationToken).ConfigureAwait(false);
         response.Dispose();
-        throw Refused(code);
+        throw Refused(code, afterRefresh: true);
     }
 
-    private ConnectorException Refused(string? code) => new(system, ConnectorErrorCode.AuthenticationFailed,
+    private ConnectorException Refused(string? code, bool afterRefresh) => new(system, ConnectorErrorCode.AuthenticationFailed,
         code == "OAUTH_SCOPE_MISMATCH"
             ? "Zoho refused the call: the OAuth grant lacks a scope this call needs (OAUTH_SCOPE_MISMATCH); re-authorise with the required scopes."
-            : $"Zoho refused the access token even after a refresh ({code ?? "no error code"}); re-authorise the connection.",
+            : afterRefresh
+                ? $"Zoho refused a freshly issued access token ({code ?? "no error code"}); re-authorise the connection."
+                : $"Zoho refused the call as unauthorised ({code ?? "no error code"}); re-authorise the connection.",
         code);
 
     private static async Task<string?> ErrorCodeAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -107,4 +107,17 @@ public sealed class ZohoAuthTests
         Assert.Equal("crm", error.System);
         Assert.Empty(zoho.CrmCalls);
     }
+
+    [Fact]
+    public async Task InvalidToken_RefusedAgainAfterTheRefresh_IsReplayedOnlyOnceThenFailsAsAuthenticationFailed()
+    {
+        await using var zoho = await ZohoTestSystem.StartAsync(new ZohoSandboxOptions { SeedContacts = 5 });
+        zoho.Sandbox.Faults.Add(ZohoSandbox.InvalidTokens(5));
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => zoho.ReadAllAsync("Contacts", Watermark.Start));
+
+        Assert.Equal((ConnectorErrorCode.AuthenticationFailed, "INVALID_TOKEN"), (error.Code, error.VendorCode));
+        Assert.Equal([401, 401], zoho.CrmCalls.Select(c => c.Status));
+        Assert.Equal(2, zoho.TokenRequests);
+    }
 }

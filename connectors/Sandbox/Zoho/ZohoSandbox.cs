@@ -144,6 +144,12 @@ public sealed class ZohoSandbox : IAsyncDisposable
     public static Fault ScopeMismatch(int times) => new(IsCrmCall, times, 401,
         ZohoReply.Envelope("OAUTH_SCOPE_MISMATCH", "invalid oauth scope to access this URL"));
 
+    /// <summary>
+    /// A fault for <see cref="Faults"/>: the next <paramref name="times"/> CRM calls are refused with 401
+    /// <c>INVALID_TOKEN</c> whatever token they carry, as with a token revoked while fresh ones keep failing.
+    /// </summary>
+    public static Fault InvalidTokens(int times) => new(IsCrmCall, times, 401, ZohoReply.Envelope("INVALID_TOKEN", "invalid oauth token"));
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
