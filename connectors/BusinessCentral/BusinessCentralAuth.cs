@@ -115,7 +115,7 @@ public sealed class BusinessCentralAuth
             {
                 HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     new ConnectorException(_system, ConnectorErrorCode.AuthenticationFailed,
-                        $"Entra ID refused the client credentials ({error?.Error ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)}): {error?.Description ?? "no description"}",
+                        $"Entra ID refused the client credentials ({error?.Error ?? $"HTTP {(int)status}"}): {error?.Description ?? "no description"}",
                         error?.Error),
                 HttpStatusCode.TooManyRequests =>
                     new ConnectorException(_system, ConnectorErrorCode.Throttled, "the token endpoint throttled the token request.",

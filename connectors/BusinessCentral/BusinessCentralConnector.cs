@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Refit;
+using static Connectors.BusinessCentral.BusinessCentralFailures;
 
 namespace Connectors.BusinessCentral;
 
@@ -75,7 +76,8 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
     /// <param name="api">The API client, with auth, resilience and metering handlers.</param>
     /// <param name="options">The validated options.</param>
     /// <param name="log">Where warnings go; none when <see langword="null"/>.</param>
-    public BusinessCentralConnector(string system, IBusinessCentralApi api, BusinessCentralOptions options, ILogger<BusinessCentralConnector>? log = null)
+    public BusinessCentralConnector(string system, IBusinessCentralApi api, BusinessCentralOptions options,
+        ILogger<BusinessCentralConnector>? log = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(system);
         ArgumentNullException.ThrowIfNull(api);
@@ -181,12 +183,12 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
             if (match.Outcome is { } refused) return refused;
             if (match.Entity is { } found)
             {
-                return await UpdateAsync(entitySet, request, (string)found["id"]!, null, found[EtagField]?.Value<string>(), cancellationToken)
-                    .ConfigureAwait(false);
+                var etag = found[EtagField]?.Value<string>();
+                return await UpdateAsync(entitySet, request, (string)found["id"]!, null, etag, cancellationToken).ConfigureAwait(false);
             }
             return await CreateAsync(entitySet, request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (BusinessCentralFailures.IsUnreachable(e))
+        catch (Exception e) when (IsUnreachable(e))
         {
             return new WriteOutcome.RetryLater(request.Source, TimeSpan.Zero, $"Business Central could not be reached ({e.GetType().Name}).");
         }
@@ -194,15 +196,16 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
 
     private async Task<WriteOutcome> CreateAsync(string entitySet, WriteRequest request, CancellationToken cancellationToken)
     {
-        using var response = await BusinessCentralFailures.ReceivedAsync(_api.CreateAsync(_companyId, entitySet, Writable(request.Payload, keepLines: true), cancellationToken))
-            .ConfigureAwait(false);
+        var entity = Writable(request.Payload, keepLines: true);
+        using var response = await ReceivedAsync(_api.CreateAsync(_companyId, entitySet, entity, cancellationToken)).ConfigureAwait(false);
         if (!response.IsSuccessful)
         {
             return Failed(request.Source, response);
         }
         var id = response.Content?["id"]?.Value<string>();
         return id is null
-            ? new WriteOutcome.Rejected(request.Source, "UNEXPECTED_RESPONSE", null, "Business Central created the record but answered without its id.")
+            ? new WriteOutcome.Rejected(request.Source, "UNEXPECTED_RESPONSE", null,
+                "Business Central created the record but answered without its id.")
             : new WriteOutcome.Written(request.Source, id, Created: true);
     }
 
@@ -227,8 +230,8 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
 
         if (expectedVersion is not null)
         {
-            using var response = await BusinessCentralFailures.ReceivedAsync(_api.UpdateAsync(_companyId, entitySet, targetId, expectedVersion, changes, cancellationToken))
-                .ConfigureAwait(false);
+            using var response = await ReceivedAsync(
+                _api.UpdateAsync(_companyId, entitySet, targetId, expectedVersion, changes, cancellationToken)).ConfigureAwait(false);
             if (response.IsSuccessful) return new WriteOutcome.Written(request.Source, targetId, Created: false);
             return IsStale(response) ? new WriteOutcome.Conflict(request.Source, targetId) : Failed(request.Source, response);
         }
@@ -238,7 +241,8 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
         {
             if (etag is null)
             {
-                using var current = await BusinessCentralFailures.ReceivedAsync(_api.GetAsync(_companyId, entitySet, targetId, null, cancellationToken)).ConfigureAwait(false);
+                using var current = await ReceivedAsync(
+                    _api.GetAsync(_companyId, entitySet, targetId, null, cancellationToken)).ConfigureAwait(false);
                 if (!current.IsSuccessful) return Failed(request.Source, current);
                 etag = current.Content?[EtagField]?.Value<string>();
                 if (etag is null)
@@ -247,7 +251,8 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
                         $"Business Central answered {entitySet}({targetId}) without an {EtagField}.");
                 }
             }
-            using var response = await BusinessCentralFailures.ReceivedAsync(_api.UpdateAsync(_companyId, entitySet, targetId, etag, changes, cancellationToken)).ConfigureAwait(false);
+            using var response = await ReceivedAsync(
+                _api.UpdateAsync(_companyId, entitySet, targetId, etag, changes, cancellationToken)).ConfigureAwait(false);
             if (response.IsSuccessful) return new WriteOutcome.Written(request.Source, targetId, Created: false);
             if (!IsStale(response)) return Failed(request.Source, response);
             _log.LogDebug("{System}: {Entity}({TargetId}) changed between our read and our write; reading it again", _system, entitySet, targetId);
@@ -265,16 +270,19 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
     {
         foreach (var field in request.MatchFields)
         {
-            if (request.Payload[field] is not JValue { Value: not null } value || value.Type == JTokenType.String && ((string)value!).Length == 0)
+            if (request.Payload[field] is not JValue { Value: not null } value
+                || (value.Type == JTokenType.String && ((string)value!).Length == 0))
             {
                 continue;
             }
             if (!IdentifierPattern().IsMatch(field))
             {
-                return (null, new WriteOutcome.Rejected(request.Source, "INVALID_MATCH_FIELD", field, $"'{field}' is not a Business Central field name."));
+                return (null, new WriteOutcome.Rejected(request.Source, "INVALID_MATCH_FIELD", field,
+                    $"'{field}' is not a Business Central field name."));
             }
-            using var response = await BusinessCentralFailures.ReceivedAsync(_api.ListAsync(_companyId, entitySet, $"{field} eq {Literal(field, value)}", null, null, 2, null,
-                cancellationToken)).ConfigureAwait(false);
+            var filter = $"{field} eq {Literal(field, value)}";
+            using var response = await ReceivedAsync(
+                _api.ListAsync(_companyId, entitySet, filter, null, null, 2, null, cancellationToken)).ConfigureAwait(false);
             if (!response.IsSuccessful) return (null, Failed(request.Source, response));
             var found = response.Content!.Value;
             if (found.Count == 1) return (found[0], null);
@@ -289,24 +297,25 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
 
     private WriteOutcome Failed(RecordKey source, IApiResponse response) =>
         response.IsSuccessStatusCode
-            ? new WriteOutcome.Rejected(source, "UNEXPECTED_RESPONSE", null, "Business Central answered with a body that is not the expected JSON.")
-            : BusinessCentralFailures.RecordFailed(_system, source, response.StatusCode.GetValueOrDefault(), BusinessCentralFailures.Body(response), response.Headers);
+            ? new WriteOutcome.Rejected(source, "UNEXPECTED_RESPONSE", null,
+                "Business Central answered with a body that is not the expected JSON.")
+            : RecordFailed(_system, source, response.StatusCode.GetValueOrDefault(), Body(response), response.Headers);
 
     private static bool IsStale(IApiResponse response) =>
-        BusinessCentralFailures.IsStale(response.StatusCode.GetValueOrDefault(), BusinessCentralFailures.ReadError(BusinessCentralFailures.Body(response)));
+        BusinessCentralFailures.IsStale(response.StatusCode.GetValueOrDefault(), ReadError(Body(response)));
 
     private async Task<BusinessCentralPage> ListAsync(string entitySet, string? filter, string? orderBy, string what, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await BusinessCentralFailures.ReceivedAsync(_api.ListAsync(_companyId, entitySet, filter, orderBy, Expand(entitySet), null, _prefer, cancellationToken))
-                .ConfigureAwait(false);
+            using var response = await ReceivedAsync(
+                _api.ListAsync(_companyId, entitySet, filter, orderBy, Expand(entitySet), null, _prefer, cancellationToken)).ConfigureAwait(false);
             if (response.IsSuccessful && response.Content is { } page) return page;
-            throw BusinessCentralFailures.CallFailed(_system, what, response.StatusCode.GetValueOrDefault(), BusinessCentralFailures.Body(response), response.Headers);
+            throw CallFailed(_system, what, response.StatusCode.GetValueOrDefault(), Body(response), response.Headers);
         }
-        catch (Exception e) when (BusinessCentralFailures.IsUnreachable(e))
+        catch (Exception e) when (IsUnreachable(e))
         {
-            throw BusinessCentralFailures.Unreachable(_system, what, e);
+            throw Unreachable(_system, what, e);
         }
     }
 
@@ -315,7 +324,8 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
     {
         // The link carries our bearer token's destination: follow it only to the API we were configured for.
         if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var next)
-            || Uri.Compare(next, _options.EffectiveBaseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            || Uri.Compare(next, _options.EffectiveBaseUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped,
+                StringComparison.OrdinalIgnoreCase) != 0)
         {
             throw new ConnectorException(_system, ConnectorErrorCode.UnexpectedResponse,
                 $"{what}: the next-page link does not point at the configured Business Central API.");
@@ -328,21 +338,21 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw BusinessCentralFailures.CallFailed(_system, what, response.StatusCode, body, response.Headers);
+                throw CallFailed(_system, what, response.StatusCode, body, response.Headers);
             }
             try
             {
                 return JsonConvert.DeserializeObject<BusinessCentralPage>(body, PageSettings)
-                    ?? throw BusinessCentralFailures.CallFailed(_system, what, HttpStatusCode.OK, null, response.Headers);
+                    ?? throw CallFailed(_system, what, HttpStatusCode.OK, null, response.Headers);
             }
             catch (JsonException)
             {
-                throw BusinessCentralFailures.CallFailed(_system, what, HttpStatusCode.OK, null, response.Headers);
+                throw CallFailed(_system, what, HttpStatusCode.OK, null, response.Headers);
             }
         }
-        catch (Exception e) when (BusinessCentralFailures.IsUnreachable(e))
+        catch (Exception e) when (IsUnreachable(e))
         {
-            throw BusinessCentralFailures.Unreachable(_system, what, e);
+            throw Unreachable(_system, what, e);
         }
     }
 

@@ -110,6 +110,24 @@ public sealed class BusinessCentralConnectorWriteTests
     }
 
     [Fact]
+    public async Task Create_ForAnEmailTwoCustomersShare_IsRejectedAsAmbiguousAndWritesNothing()
+    {
+        await using var bc = await SandboxedBusinessCentral.StartAsync();
+        var seeded = bc.Sandbox.Seed(2, seed: 12);
+        bc.Sandbox.Edit((string)seeded[1]["id"]!, c => c["email"] = seeded[0]["email"]!.DeepClone());
+
+        var outcome = Assert.Single(await bc.Connector.WriteAsync(BusinessCentralConnector.Customers,
+            [SandboxedBusinessCentral.Write("c-6", null, new JObject { ["email"] = seeded[0]["email"]!.DeepClone(), ["city"] = "Oslo" }, null, "email")],
+            Cancel));
+
+        var rejected = Assert.IsType<WriteOutcome.Rejected>(outcome);
+        Assert.Equal("AMBIGUOUS_MATCH", rejected.VendorCode);
+        Assert.Equal("email", rejected.Field);
+        Assert.Equal(2, bc.Sandbox.Customers.Count);
+        Assert.DoesNotContain(bc.Sandbox.Customers, c => (string)c["city"]! == "Oslo");
+    }
+
+    [Fact]
     public async Task Batch_WithOneRecordBusinessCentralRefuses_RejectsItWithCodeFieldAndMessageAndWritesTheRest()
     {
         await using var bc = await SandboxedBusinessCentral.StartAsync(o => o.MaxConcurrency = 5);
