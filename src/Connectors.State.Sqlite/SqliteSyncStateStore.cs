@@ -326,6 +326,7 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IAsyncDisposable, ID
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
+            DELETE FROM dead_letters WHERE flow = $flow AND stream = $stream AND source_id = $sourceId;
             INSERT INTO dead_letters (flow, stream, source_id, code, field, message, record, at, at_utc)
             VALUES ($flow, $stream, $sourceId, $code, $field, $message, $record, $at, $atUtc);
             """;

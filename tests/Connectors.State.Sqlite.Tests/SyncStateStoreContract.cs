@@ -296,6 +296,22 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeadLetters_TheSameRecordFailingAgain_ReplacesItsLetter()
+    {
+        var firstTry = new DeadLetter(Flow, new RecordKey("shop.customers", "c-7"), "INVALID_DATA", "Email", "first reason", new JObject(), Now);
+        var secondTry = new DeadLetter(Flow, new RecordKey("shop.customers", "c-7"), "INVALID_DATA", "Phone", "second reason", new JObject(), Now.AddMinutes(5));
+        var sameIdOtherStream = new DeadLetter(Flow, new RecordKey("shop.orders", "c-7"), "INVALID_DATA", null, "an order", new JObject(), Now);
+        await Store.CommitAsync(CommitOf(letters: [firstTry, sameIdOtherStream]), Token);
+        await Store.CommitAsync(CommitOf(letters: [secondTry]), Token);
+
+        var letters = await Store.GetDeadLettersAsync(Flow, Token);
+
+        Assert.Equal(2, letters.Count);
+        var customer = Assert.Single(letters, l => l.Source.Stream == "shop.customers");
+        Assert.Equal(("Phone", "second reason"), (customer.Field, customer.Message));
+    }
+
+    [Fact]
     public async Task TwoStoresOnOneStorage_CommittingInParallel_LoseAndMixUpNothing()
     {
         var other = await OpenTrackedAsync();
