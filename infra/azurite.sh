@@ -52,6 +52,8 @@ install() {
     npm install --prefix "$tool_dir" --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >&2
   fi
   flock -u 9
+  # Close the lock's descriptor, or the server started next would inherit it and hold the lock.
+  exec 9>&-
 }
 
 start() {
