@@ -92,6 +92,18 @@ public sealed record SyncRequest(string Flow, string? Stream, IReadOnlyList<stri
         return RecordIds.Chunk(maxIds).Select(ids => this with { RecordIds = ids }).ToArray();
     }
 
+    /// <summary>Equal when every field is, the record ids compared in order (not by list reference).</summary>
+    public bool Equals(SyncRequest? other) =>
+        other is not null
+        && Flow == other.Flow
+        && Stream == other.Stream
+        && EventId == other.EventId
+        && ReceivedAt.EqualsExact(other.ReceivedAt)
+        && RecordIds.SequenceEqual(other.RecordIds, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Flow, Stream, EventId, ReceivedAt, RecordIds.Count);
+
     private static string? OptionalString(JObject obj, string name) => obj[name] switch
     {
         null or { Type: JTokenType.Null } => null,

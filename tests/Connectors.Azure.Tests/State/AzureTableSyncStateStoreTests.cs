@@ -148,6 +148,21 @@ public sealed class AzureTableSyncStateStoreTests(AzuriteFixture azurite) : IAsy
     [Fact]
     public async Task Watermark_TwoWritersRace_OneGetsTheConflictAndTheWinnersValueStands()
     {
+        await _store.CommitAsync(new StateCommit("f", [], [], new Watermark(T0)), Ct);
+        var first = NewStore();
+        var second = NewStore();
+        await first.GetWatermarkAsync("f", Ct);
+        await second.GetWatermarkAsync("f", Ct);
+
+        await first.CommitAsync(new StateCommit("f", [], [], new Watermark(T0.AddHours(1))), Ct);
+        await Assert.ThrowsAsync<StateConflictException>(() => second.CommitAsync(new StateCommit("f", [], [], new Watermark(T0.AddHours(2))), Ct));
+
+        Assert.Equal(T0.AddHours(1), (await NewStore().GetWatermarkAsync("f", Ct)).Modified);
+    }
+
+    [Fact]
+    public async Task Watermark_TwoWritersRaceOnAFlowThatNeverRan_OneGetsTheConflict()
+    {
         var first = NewStore();
         var second = NewStore();
         await first.GetWatermarkAsync("f", Ct);
@@ -157,6 +172,16 @@ public sealed class AzureTableSyncStateStoreTests(AzuriteFixture azurite) : IAsy
         await Assert.ThrowsAsync<StateConflictException>(() => second.CommitAsync(new StateCommit("f", [], [], new Watermark(T0.AddHours(1))), Ct));
 
         Assert.Equal(T0, (await NewStore().GetWatermarkAsync("f", Ct)).Modified);
+    }
+
+    [Fact]
+    public async Task Watermark_SetBackToStart_ReadsAsStart()
+    {
+        await _store.CommitAsync(new StateCommit("f", [], [], new Watermark(T0)), Ct);
+
+        await _store.CommitAsync(new StateCommit("f", [], [], Watermark.Start), Ct);
+
+        Assert.Equal(Watermark.Start, await NewStore().GetWatermarkAsync("f", Ct));
     }
 
     [Fact]
