@@ -49,6 +49,11 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore
     private readonly ConcurrentDictionary<string, EntityVersion> _watermarkVersions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _indexedFlows = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _creating = new(1, 1);
+    // Dead letters are never overwritten: the same record can fail twice at the same instant (a replay
+    // under a stopped clock), and both letters are kept. The sequence keeps this store's letters in
+    // the order they were committed; the instance id keeps two stores' keys apart.
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private long _deadLetterSequence;
     private volatile bool _ready;
 
     /// <summary>Creates the store; the options are validated here, the tables are created on first use.</summary>
@@ -130,9 +135,9 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore
         var partition = FlowPartition(commit.Flow);
         var writes = new List<Write>(commit.DeadLetters.Count + commit.Links.Count + 1);
 
-        for (var i = 0; i < commit.DeadLetters.Count; i++)
+        foreach (var letter in commit.DeadLetters)
         {
-            var entity = DeadLetterEntity(partition, commit.DeadLetters[i], i);
+            var entity = DeadLetterEntity(partition, letter, Interlocked.Increment(ref _deadLetterSequence), _instance);
             writes.Add(new Write(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), Size(entity), null));
         }
 
@@ -339,11 +344,11 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore
         new Fingerprint(entity.GetString("Fingerprint")),
         ParseInstant(entity.GetString("SyncedAt")));
 
-    private static TableEntity DeadLetterEntity(string partition, DeadLetter letter, int position)
+    private static TableEntity DeadLetterEntity(string partition, DeadLetter letter, long sequence, string instance)
     {
-        // Ordered by time, then by position in the commit: oldest first is the natural order of the rows.
+        // Ordered by time, then by the order they were committed: oldest first is the natural order of the rows.
         var row = TableKeys.Of(
-            string.Create(CultureInfo.InvariantCulture, $"{DeadLetterRowStart}{letter.At.UtcTicks:D19}|{position:D6}|"),
+            string.Create(CultureInfo.InvariantCulture, $"{DeadLetterRowStart}{letter.At.UtcTicks:D19}|{sequence:D12}|{instance}|"),
             letter.Source.Stream, letter.Source.Id);
         var entity = new TableEntity(partition, row)
         {

@@ -286,6 +286,18 @@ public sealed class AzureTableSyncStateStoreTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
+    public async Task DeadLetters_SameRecordFailingTwiceAtTheSameInstant_KeepsBothInCommitOrder()
+    {
+        var first = Letter("f", "1", T0) with { Message = "first failure" };
+        var second = Letter("f", "1", T0) with { Message = "second failure" };
+
+        await _store.CommitAsync(new StateCommit("f", [], [first], null), Ct);
+        await _store.CommitAsync(new StateCommit("f", [], [second], null), Ct);
+
+        Assert.Equal(["first failure", "second failure"], (await NewStore().GetDeadLettersAsync("f", Ct)).Select(d => d.Message));
+    }
+
+    [Fact]
     public async Task DeadLetters_LargeRecord_IsKeptWhole()
     {
         var record = new JObject { ["id"] = "1", ["notes"] = new string('n', 150_000), ["updated"] = "2026-11-23T09:00:00+02:00" };
