@@ -11,6 +11,9 @@ public sealed record SyncReport
     /// <summary>The flow's name.</summary>
     public required string Flow { get; init; }
 
+    /// <summary>What kind of run: <c>sync</c> (from the watermark) or <c>sync-ids</c> (named records).</summary>
+    public string Kind { get; init; } = "sync";
+
     /// <summary>When the run started (our clock).</summary>
     public required DateTimeOffset StartedAt { get; init; }
 
@@ -51,7 +54,7 @@ public sealed record SyncReport
     public long WriteBatches { get; init; }
 
     /// <summary>The history entry for this report.</summary>
-    public RunRecord ToRunRecord() => new(RunId, Flow, "sync", StartedAt, Duration, Status,
+    public RunRecord ToRunRecord() => new(RunId, Flow, Kind, StartedAt, Duration, Status,
         new Dictionary<string, long>
         {
             ["read"] = Read,

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Connectors.Core.Connectors;
 using Connectors.Core.Flows;
 using Connectors.Core.Http;
@@ -17,14 +17,51 @@ namespace Connectors.Core.Sync;
 /// </summary>
 public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvider clock, ILogger<SyncRun> log)
 {
-    /// <summary>Runs <paramref name="flow"/> from <paramref name="source"/> into <paramref name="target"/>.</summary>
-    public async Task<SyncReport> RunAsync(Flow flow, ISourceConnector source, ITargetConnector target,
+    /// <summary>Runs <paramref name="flow"/> from <paramref name="source"/> into <paramref name="target"/>: everything changed since the watermark.</summary>
+    public Task<SyncReport> RunAsync(Flow flow, ISourceConnector source, ITargetConnector target,
         IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
+        return RunCoreAsync(flow, target, "sync", ReadChangedAsync, progress, cancellationToken);
 
+        async IAsyncEnumerable<RecordPage> ReadChangedAsync([EnumeratorCancellation] CancellationToken token)
+        {
+            var since = await state.GetWatermarkAsync(flow.Name, token).ConfigureAwait(false);
+            log.LogInformation("Flow {Flow}: reading {Stream} since {Watermark}", flow.Name, flow.From, since.Modified);
+            await foreach (var page in source.ReadChangedAsync(flow.From.Stream, since, token).ConfigureAwait(false))
+            {
+                yield return page;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Syncs the named source records as they are now (a webhook said they changed), through the same
+    /// mapping, fingerprints and batching as a full run. The watermark is left alone: the scheduled
+    /// run still reads past these records, and finds them unchanged.
+    /// </summary>
+    public Task<SyncReport> RunForIdsAsync(Flow flow, ISourceConnector source, ITargetConnector target, IReadOnlyList<string> ids,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(ids);
+        return RunCoreAsync(flow, target, "sync-ids", ReadNamedAsync, null, cancellationToken);
+
+        async IAsyncEnumerable<RecordPage> ReadNamedAsync([EnumeratorCancellation] CancellationToken token)
+        {
+            // Never trust a webhook body for ordering or content: read the current version.
+            var records = await source.ReadByIdsAsync(flow.From.Stream, ids.Distinct(StringComparer.Ordinal).ToArray(), token).ConfigureAwait(false);
+            yield return new RecordPage(records, Checkpoint: null);
+        }
+    }
+
+    private async Task<SyncReport> RunCoreAsync(Flow flow, ITargetConnector target, string kind,
+        Func<CancellationToken, IAsyncEnumerable<RecordPage>> pages, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
         var run = new Pass(state, clock, log, flow, target, cancellationToken);
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
@@ -35,9 +72,7 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
 
         try
         {
-            var since = await state.GetWatermarkAsync(flow.Name, cancellationToken).ConfigureAwait(false);
-            log.LogInformation("Flow {Flow}: reading {Stream} since {Watermark}", flow.Name, flow.From, since.Modified);
-            await foreach (var page in source.ReadChangedAsync(flow.From.Stream, since, cancellationToken).ConfigureAwait(false))
+            await foreach (var page in pages(cancellationToken).ConfigureAwait(false))
             {
                 await run.HandlePageAsync(page).ConfigureAwait(false);
                 progress?.Report(run.Progress);
@@ -60,6 +95,7 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
         {
             RunId = Guid.CreateVersion7(startedAt).ToString("N"),
             Flow = flow.Name,
+            Kind = kind,
             StartedAt = startedAt,
             Duration = clock.GetElapsedTime(started),
             Status = status,
