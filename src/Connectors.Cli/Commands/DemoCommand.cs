@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Connectors.Cli.Hosting;
+using Connectors.Functions.Hosting;
 using Connectors.Core.Configuration;
 using Connectors.Core.Sync;
 using Connectors.Sandbox.Shopify;

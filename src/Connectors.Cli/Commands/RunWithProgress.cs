@@ -1,4 +1,4 @@
-using Connectors.Cli.Hosting;
+using Connectors.Functions.Hosting;
 using Connectors.Core.Sync;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Connectors.Cli.Hosting;
+using Connectors.Functions.Hosting;
 using Connectors.Core.Configuration;
 using Connectors.Core.Connectors;
 using Microsoft.Extensions.Logging.Abstractions;

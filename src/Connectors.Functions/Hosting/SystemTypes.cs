@@ -1,9 +1,10 @@
+using Connectors.BusinessCentral;
 using Connectors.Shopify;
 using Connectors.Zoho;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Connectors.Cli.Hosting;
+namespace Connectors.Functions.Hosting;
 
 /// <summary>Every connector type a config may name.</summary>
 internal static class SystemTypes
@@ -18,5 +19,8 @@ internal static class SystemTypes
         new("zoho",
             (services, system, settings) => services.AddZohoSystem(system).Bind(settings, Strict),
             (services, system) => services.GetZohoConnector(system)),
+        new("businesscentral",
+            (services, system, settings) => services.AddBusinessCentral(system, settings.Get<BusinessCentralOptions>(Strict) ?? new BusinessCentralOptions()),
+            (services, system) => services.GetBusinessCentralConnector(system)),
     ];
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Connectors.Cli.Hosting;
+namespace Connectors.Functions.Hosting;
 
 /// <summary>
 /// A connector type whose config <c>settings</c> bind by name (case-insensitive) onto the vendor's

@@ -7,7 +7,7 @@ using Connectors.State.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Connectors.Cli.Hosting;
+namespace Connectors.Functions.Hosting;
 
 /// <summary>
 /// The composition root of one config: its systems' connectors, the state store, the clock and the
