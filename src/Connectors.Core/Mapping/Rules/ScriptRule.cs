@@ -53,7 +53,7 @@ internal sealed class ScriptRule : Expr
         {
             return new ScriptRule(Engine.PrepareScript($"{Parameters}\nreturn (\n{code}\n);\n}})", strict: true), limits, value);
         }
-        catch (Acornima.ParseErrorException)
+        catch (ScriptPreparationException)
         {
             // Not a single expression: read it as a function body, and report errors as a body sees them.
         }
@@ -61,9 +61,9 @@ internal sealed class ScriptRule : Expr
         {
             return new ScriptRule(Engine.PrepareScript($"{Parameters}\n{code}\n}})", strict: true), limits, value);
         }
-        catch (Acornima.ParseErrorException e)
+        catch (ScriptPreparationException e) when (e.InnerException is Acornima.ParseErrorException syntax)
         {
-            throw new RuleFailure($"script: line {Math.Max(1, e.LineNumber - 1)}, column {e.Column + 1}: {e.Error?.Description ?? e.Message}");
+            throw new RuleFailure($"script: line {Math.Max(1, syntax.LineNumber - 1)}, column {syntax.Column + 1}: {syntax.Error?.Description ?? syntax.Message}");
         }
     }
 
