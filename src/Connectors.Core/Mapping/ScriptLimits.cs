@@ -9,8 +9,11 @@ public sealed record ScriptLimits
     /// <summary>The limits used unless a config says otherwise: generous for field arithmetic, tight for a runaway loop.</summary>
     public static ScriptLimits Default { get; } = new();
 
-    /// <summary>Wall-clock time one run may take.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// Wall-clock time one run may take: the backstop for what the statement limit cannot see (a slow
+    /// built-in over a huge string). Generous, because a busy machine must not fail a sound script.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Bytes one run may allocate.</summary>
     public long MemoryBytes { get; init; } = 4 * 1024 * 1024;

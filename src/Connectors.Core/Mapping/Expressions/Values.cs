@@ -62,10 +62,11 @@ internal static class Values
         throw WrongType(function, "a single value", value);
     }
 
-    /// <summary>The invariant text of a scalar value; dates in ISO 8601.</summary>
+    /// <summary>The invariant text of a scalar value, dates in ISO 8601; compact JSON for an object or array.</summary>
     public static string ScalarText(JToken value)
     {
-        var raw = ((JValue)value).Value;
+        if (value is not JValue scalar) return value.ToString(Newtonsoft.Json.Formatting.None);
+        var raw = scalar.Value;
         return raw switch
         {
             null => "",
@@ -83,7 +84,7 @@ internal static class Values
     /// <summary>Reads a number, or a string holding one in invariant notation (<c>"19.99"</c>), as a decimal.</summary>
     public static bool TryNumber(JToken value, out decimal number)
     {
-        switch (((JValue)value).Value)
+        switch ((value as JValue)?.Value)
         {
             case long l: number = l; return true;
             case int i: number = i; return true;

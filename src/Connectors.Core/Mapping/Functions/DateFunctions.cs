@@ -80,7 +80,7 @@ internal static class DateFunctions
     /// </summary>
     private static DateTimeOffset ReadInstant(JToken input, TimeZoneInfo zone)
     {
-        switch (((JValue)input).Value)
+        switch ((input as JValue)?.Value)
         {
             case DateTimeOffset offset:
                 return offset;

@@ -116,7 +116,30 @@ internal sealed class ScriptRule : Expr
     {
         if (_idle.TryTake(out var sandbox)) return sandbox;
         var engine = new Engine(_options);
+        FreezeIntrinsics(engine);
         return new Sandbox(engine, engine.Evaluate(_program));
+    }
+
+    /// <summary>
+    /// Pooled engines serve many records, so a script must not leave anything behind for the next one:
+    /// with the global object and every intrinsic and its prototype frozen, an assignment to them throws
+    /// (strict mode) instead of carrying state from one record to another. Done from the host, one
+    /// native call at a time, so that this set-up never counts against the script's own limits.
+    /// </summary>
+    private static void FreezeIntrinsics(Engine engine)
+    {
+        var freeze = engine.Intrinsics.Object.Get("freeze");
+        var global = engine.Global;
+        foreach (var key in global.GetOwnPropertyKeys())
+        {
+            if (global.Get(key) is not Jint.Native.Object.ObjectInstance intrinsic) continue;
+            engine.Invoke(freeze, JsValue.Undefined, [intrinsic]);
+            if (intrinsic.Get("prototype") is Jint.Native.Object.ObjectInstance prototype)
+            {
+                engine.Invoke(freeze, JsValue.Undefined, [prototype]);
+            }
+        }
+        engine.Invoke(freeze, JsValue.Undefined, [global]);
     }
 
     private static JsValue ToJs(Engine engine, JToken value) =>
