@@ -92,6 +92,21 @@ public sealed class LookupSyncTests
         Assert.Equal(["7"], ids["customers-to-crm"]);
     }
 
+    [Fact]
+    public void LookupIds_LookupsInsideMapsAndScripts_AreCollectedToo()
+    {
+        var mapping = MappingCompiler.Compile(
+        [
+            new MappingField("Owner", JObject.Parse("""{ "value": { "lookup": { "flow": "users-to-crm", "id": "user_id" } }, "map": { "u-1": "Ann" } }""")),
+            new MappingField("Note", JObject.Parse("""{ "script": "'Contact ' + value", "value": { "lookup": { "flow": "customers-to-crm", "id": "customer.id" } } }""")),
+        ]);
+
+        var ids = mapping.LookupIds([JObject.Parse("""{ "user_id": 5, "customer": { "id": 7 } }""")]);
+
+        Assert.Equal(["5"], ids["users-to-crm"]);
+        Assert.Equal(["7"], ids["customers-to-crm"]);
+    }
+
     private static Record Order(string id, string name, long customerId, params (long Product, int Quantity)[] lines)
     {
         var data = new JObject

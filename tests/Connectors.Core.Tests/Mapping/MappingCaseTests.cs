@@ -146,6 +146,7 @@ public sealed class MappingCaseTests
         { "script with value", C, """ { "script": "value.split('').reverse().join('')", "value": "last_name" } """, """ "NAMRON" """ },
         { "script per item", O, """ { "each": "line_items", "value": { "script": "item.sku || 'none'" } } """, """ ["IPOD2008PINK", "none", "none"] """ },
         { "script undefined is no value", C, """ { "script": "undefined" } """, null },
+        { "lookup as script value", O, """ { "script": "'Contact ' + value", "value": { "lookup": { "flow": "customers-to-crm", "id": "customer.id" } } } """, """ "Contact crm-1001" """ },
         { "script object", C, """ { "script": "({ n: record.orders_count + 1 })" } """, """ { "n": 4 } """ },
     };
 

@@ -17,6 +17,18 @@ internal static class CountryFunctions
 {
     private static readonly Lazy<FrozenDictionary<string, Country>> Countries = new(Load);
 
+    // The codes and names as written, for the common case that needs no folding (and so no allocation);
+    // codes first, so that they win as they do in the folded table.
+    private static readonly Lazy<FrozenDictionary<string, Country>> AsWritten = new(() =>
+    {
+        var countries = Countries.Value.Values.Distinct().ToArray();
+        var table = new Dictionary<string, Country>(StringComparer.OrdinalIgnoreCase);
+        foreach (var country in countries) table.TryAdd(country.Alpha2, country);
+        foreach (var country in countries) table.TryAdd(country.Alpha3, country);
+        foreach (var country in countries) table.TryAdd(country.Name, country);
+        return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    });
+
     // Names people and shops still use that differ from the ICU short names.
     private static readonly (string Name, string Code)[] Aliases =
     [
@@ -40,7 +52,9 @@ internal static class CountryFunctions
         {
             if (input is null) return null;
             var text = Values.Text(input, name);
-            return Countries.Value.TryGetValue(Key(text), out var country) ? new JValue(pick(country)) : input;
+            return AsWritten.Value.TryGetValue(text, out var country) || Countries.Value.TryGetValue(Key(text), out country)
+                ? new JValue(pick(country))
+                : input;
         });
 
     /// <summary>Folds a code or name for lookup: letters and digits only, accents dropped, lower case.</summary>

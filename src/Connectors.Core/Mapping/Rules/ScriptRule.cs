@@ -105,12 +105,19 @@ internal sealed class ScriptRule : Expr
         {
             throw new RuleFailure($"script: stopped at a call depth of {_limits.MaxRecursion}, its recursion limit.");
         }
+        catch (JintException e)
+        {
+            throw new RuleFailure($"script failed: {e.Message}");
+        }
         finally
         {
             // An engine interrupted by a limit may hold half-built state: it is dropped, not reused.
             if (reusable) _idle.Add(sandbox);
         }
     }
+
+    /// <inheritdoc />
+    public override void CollectLookups(in Scope scope, LookupIdSet ids) => _value?.CollectLookups(scope, ids);
 
     private Sandbox Rent()
     {
