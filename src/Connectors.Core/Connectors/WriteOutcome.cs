@@ -24,4 +24,12 @@ public abstract record WriteOutcome(RecordKey Source)
     /// <param name="After">How long the vendor asked us to wait.</param>
     /// <param name="Reason">Why, in the vendor's words.</param>
     public sealed record RetryLater(RecordKey Source, TimeSpan After, string Reason) : WriteOutcome(Source);
+
+    /// <summary>
+    /// The write was conditional on <see cref="WriteRequest.ExpectedVersion"/> and the target record has
+    /// changed since (HTTP 412 and the like); nothing was written. The engine re-reads and decides again.
+    /// </summary>
+    /// <param name="Source">The source record.</param>
+    /// <param name="TargetId">The target record that changed.</param>
+    public sealed record Conflict(RecordKey Source, string TargetId) : WriteOutcome(Source);
 }

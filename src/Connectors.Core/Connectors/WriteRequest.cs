@@ -11,4 +11,10 @@ namespace Connectors.Core.Connectors;
 /// Target fields that identify the record when <paramref name="TargetId"/> is unknown, in order of
 /// precedence. Connectors pass them to the vendor's upsert so that a retried create never duplicates.
 /// </param>
-public sealed record WriteRequest(RecordKey Source, string? TargetId, JObject Payload, IReadOnlyList<string> MatchFields);
+/// <param name="ExpectedVersion">
+/// The target record's version as last read (an ETag, a modification stamp), when the write must not
+/// overwrite a change made since; the connector makes the write conditional on it and answers
+/// <see cref="WriteOutcome.Conflict"/> when the record moved on. <see langword="null"/> writes unconditionally.
+/// </param>
+public sealed record WriteRequest(RecordKey Source, string? TargetId, JObject Payload, IReadOnlyList<string> MatchFields,
+    string? ExpectedVersion = null);

@@ -14,7 +14,11 @@ public interface ISyncStateStore
     /// <summary>The links of the given source ids that exist; ids with no link are absent from the result.</summary>
     Task<IReadOnlyDictionary<string, Link>> GetLinksAsync(string flow, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken);
 
-    /// <summary>Makes one step of a run durable, all or nothing.</summary>
+    /// <summary>
+    /// Makes one step of a run durable, all or nothing. A dead letter replaces any earlier one of the
+    /// same record in the same flow: the latest reason is the one that matters, and a record that keeps
+    /// failing never piles up.
+    /// </summary>
     Task CommitAsync(StateCommit commit, CancellationToken cancellationToken);
 
     /// <summary>Appends a finished run to the history.</summary>

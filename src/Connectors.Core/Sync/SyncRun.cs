@@ -154,10 +154,10 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
                         DeadLetter(pending.Record, rejected.VendorCode, rejected.Field, rejected.Message);
                         break;
                     case WriteOutcome.RetryLater later:
-                        Deferred++;
-                        _watermarkHeld = true;
-                        _checkpoint = null;
-                        log.LogWarning("Flow {Flow}: {Record} deferred for {After}: {Reason}", flow.Name, outcome.Source, later.After, later.Reason);
+                        Defer(outcome.Source, $"the target asked to retry after {later.After}: {later.Reason}");
+                        break;
+                    case WriteOutcome.Conflict conflict:
+                        Defer(outcome.Source, $"target record {conflict.TargetId} changed since it was read");
                         break;
                 }
             }
@@ -195,6 +195,15 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
             // A source record read twice in one pass (it changed while we paged) is written once, latest version.
             _pending.RemoveAll(p => p.Record.Key.Id == record.Key.Id);
             _pending.Add(new Pending(record, fingerprint, new WriteRequest(record.Key, link?.TargetId, payload, flow.MatchFields)));
+        }
+
+        // A deferred record is not durably handled: the watermark stays before it so the next run reads it again.
+        private void Defer(RecordKey source, string reason)
+        {
+            Deferred++;
+            _watermarkHeld = true;
+            _checkpoint = null;
+            log.LogWarning("Flow {Flow}: {Record} deferred: {Reason}", flow.Name, source, reason);
         }
 
         private void DeadLetter(Record record, string code, string? field, string message)

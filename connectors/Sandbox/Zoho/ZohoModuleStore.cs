@@ -1,0 +1,374 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+
+namespace Connectors.Sandbox.Zoho;
+
+/// <summary>
+/// The records of one sandbox module and the rules Zoho applies when they are written: mandatory
+/// fields, maximum lengths, e-mail format, unique fields, duplicate checks, and <c>Modified_Time</c>
+/// stamped from the sandbox clock in the user's time zone. Tests read it the way a CRM user would.
+/// </summary>
+public sealed partial class ZohoModuleStore
+{
+    private static readonly JObject SandboxUser = new() { ["name"] = "Sandbox Admin", ["id"] = "4150868000000225013", ["email"] = "admin@sandbox.example" };
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Stored> _records = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ZohoSandboxField> _fields;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _zone;
+    private readonly Func<string> _nextId;
+
+    // Field → comparable value → ids holding it, for the fields duplicate checks look up, so that an
+    // upsert costs the same with 100 records as with a million (as it does at Zoho).
+    private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _index = new(StringComparer.Ordinal);
+
+    internal ZohoModuleStore(string apiName, IEnumerable<ZohoSandboxField> fields, string duplicateCheckField, TimeProvider clock, TimeSpan zone,
+        Func<string> nextId)
+    {
+        ApiName = apiName;
+        _fields = fields.ToDictionary(f => f.ApiName, StringComparer.Ordinal);
+        DuplicateCheckField = duplicateCheckField;
+        _clock = clock;
+        _zone = zone;
+        _nextId = nextId;
+        foreach (var field in _fields.Values.Where(f => f.Unique || f.DataType == "email" || f.ApiName == duplicateCheckField))
+        {
+            _index[field.ApiName] = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The module's API name, for example <c>Contacts</c>.</summary>
+    public string ApiName { get; }
+
+    /// <summary>The system-defined duplicate-check field (<c>Email</c> for Contacts), used by upserts that name none.</summary>
+    public string DuplicateCheckField { get; }
+
+    /// <summary>The module's fields.</summary>
+    public IReadOnlyCollection<ZohoSandboxField> Fields => _fields.Values;
+
+    /// <summary>How many records the module holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate) return _records.Count;
+        }
+    }
+
+    /// <summary>Every record, oldest modification first (copies).</summary>
+    public IReadOnlyList<JObject> All()
+    {
+        lock (_gate) return [.. Sorted(_records.Values, "Modified_Time", ascending: true).Select(s => (JObject)s.Data.DeepClone())];
+    }
+
+    /// <summary>The record with this id (a copy), or <see langword="null"/>.</summary>
+    public JObject? Get(string id)
+    {
+        lock (_gate) return _records.TryGetValue(id, out var stored) ? (JObject)stored.Data.DeepClone() : null;
+    }
+
+    /// <summary>The record whose <c>Email</c> is <paramref name="email"/>, ignoring case (a copy), or <see langword="null"/>.</summary>
+    public JObject? FindByEmail(string email)
+    {
+        lock (_gate) return Holders("Email", email).Select(id => (JObject)_records[id].Data.DeepClone()).FirstOrDefault();
+    }
+
+    /// <summary>Creates a record as a CRM user would, stamped now. The same rules as the API apply.</summary>
+    /// <exception cref="ArgumentException">Zoho would refuse the record; the message holds its error code.</exception>
+    public JObject Insert(JObject fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_gate)
+        {
+            var result = InsertLocked(fields, 0, Now());
+            return Succeeded(result) ? (JObject)_records[result["details"]!.Value<string>("id")!].Data.DeepClone() : throw Refused(result);
+        }
+    }
+
+    /// <summary>Changes a record as a CRM user would, which stamps its <c>Modified_Time</c> now.</summary>
+    /// <exception cref="ArgumentException">Zoho would refuse the change; the message holds its error code.</exception>
+    public JObject Edit(string id, JObject changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var item = (JObject)changes.DeepClone();
+        item["id"] = id;
+        lock (_gate)
+        {
+            var result = UpdateLocked(item, 0, Now());
+            return Succeeded(result) ? (JObject)_records[id].Data.DeepClone() : throw Refused(result);
+        }
+    }
+
+    internal void Seed(JObject fields, DateTimeOffset modified)
+    {
+        lock (_gate)
+        {
+            var result = InsertLocked(fields, 0, modified);
+            if (!Succeeded(result)) throw Refused(result);
+        }
+    }
+
+    /// <summary>The records to list: modified strictly after <paramref name="modifiedAfter"/>, limited to <paramref name="ids"/>, sorted.</summary>
+    internal IReadOnlyList<JObject> Query(DateTimeOffset? modifiedAfter, IReadOnlySet<string>? ids, string sortBy, bool ascending)
+    {
+        lock (_gate)
+        {
+            var matching = _records.Values.Where(s => (modifiedAfter is null || s.Modified > modifiedAfter) && (ids is null || ids.Contains(s.Id)));
+            return [.. Sorted(matching, sortBy, ascending).Select(s => (JObject)s.Data.DeepClone())];
+        }
+    }
+
+    /// <summary>Upserts one item of a request; answers the item's result object.</summary>
+    internal JObject Upsert(JObject item, int index, IReadOnlyList<string> duplicateCheckFields)
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            if (Invalid(item, index) is { } invalid) return invalid;
+            foreach (var field in duplicateCheckFields)
+            {
+                if (item[field] is not JValue { Type: JTokenType.String } value || string.IsNullOrEmpty((string?)value)) continue;
+                var existing = Holders(field, (string)value!).FirstOrDefault();
+                if (existing is null) continue;
+                var update = (JObject)item.DeepClone();
+                update["id"] = existing;
+                var updated = UpdateLocked(update, index, now);
+                if (Succeeded(updated))
+                {
+                    updated["duplicate_field"] = field;
+                    updated["action"] = "update";
+                }
+                return updated;
+            }
+            var inserted = InsertLocked(item, index, now);
+            if (Succeeded(inserted))
+            {
+                inserted["duplicate_field"] = null;
+                inserted["action"] = "insert";
+            }
+            return inserted;
+        }
+    }
+
+    /// <summary>Updates one item (which names its <c>id</c>) of a request; answers the item's result object.</summary>
+    internal JObject Update(JObject item, int index)
+    {
+        lock (_gate) return UpdateLocked(item, index, Now());
+    }
+
+    private JObject InsertLocked(JObject item, int index, DateTimeOffset now)
+    {
+        if (Invalid(item, index) is { } invalid) return invalid;
+        foreach (var field in _fields.Values.Where(f => f.Mandatory))
+        {
+            if (IsBlank(item[field.ApiName]))
+            {
+                return Error("MANDATORY_NOT_FOUND", "required field not found", Blame(field.ApiName, index));
+            }
+        }
+        if (Duplicate(item, index, exceptId: null) is { } duplicate) return duplicate;
+        var id = _nextId();
+        var data = new JObject { ["id"] = id };
+        Apply(data, item);
+        data["Owner"] = SandboxUser.DeepClone();
+        data["Created_By"] = SandboxUser.DeepClone();
+        data["Created_Time"] = Render(now);
+        Stamp(data, now);
+        Store(null, new Stored(id, data, now));
+        return Success("record added", data);
+    }
+
+    private JObject UpdateLocked(JObject item, int index, DateTimeOffset now)
+    {
+        var id = item.Value<string>("id");
+        if (string.IsNullOrEmpty(id))
+        {
+            return Error("MANDATORY_NOT_FOUND", "required field not found", Blame("id", index));
+        }
+        if (!_records.TryGetValue(id, out var stored))
+        {
+            return Error("INVALID_DATA", "the id given seems to be invalid", Blame("id", index));
+        }
+        if (Invalid(item, index) is { } invalid) return invalid;
+        foreach (var field in _fields.Values.Where(f => f.Mandatory))
+        {
+            if (item.ContainsKey(field.ApiName) && IsBlank(item[field.ApiName]))
+            {
+                return Error("MANDATORY_NOT_FOUND", "required field not found", Blame(field.ApiName, index));
+            }
+        }
+        if (Duplicate(item, index, exceptId: id) is { } duplicate) return duplicate;
+        var data = (JObject)stored.Data.DeepClone();
+        Apply(data, item);
+        Stamp(data, now);
+        Store(stored, stored with { Data = data, Modified = now });
+        return Success("record updated", data);
+    }
+
+    /// <summary>The first value Zoho would refuse, as the item's error result; <see langword="null"/> when all are acceptable.</summary>
+    private JObject? Invalid(JObject item, int index)
+    {
+        foreach (var property in item.Properties())
+        {
+            if (!_fields.TryGetValue(property.Name, out var field) || field.ReadOnly || property.Value.Type == JTokenType.Null) continue;
+            if (field.DataType == "lookup")
+            {
+                if (property.Value is not JObject lookup || lookup["id"] is null && lookup["name"] is null)
+                {
+                    return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", "jsonobject")));
+                }
+                continue;
+            }
+            if (property.Value is not JValue { Value: not null } scalar)
+            {
+                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", field.DataType)));
+            }
+            var text = Convert.ToString(scalar.Value, CultureInfo.InvariantCulture) ?? "";
+            if (field.MaxLength is { } max && text.Length > max)
+            {
+                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("maximum_length", max)));
+            }
+            if (field.DataType == "email" && text.Length > 0 && !EmailShape().IsMatch(text))
+            {
+                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", "email")));
+            }
+        }
+        return null;
+    }
+
+    private JObject? Duplicate(JObject item, int index, string? exceptId)
+    {
+        foreach (var field in _fields.Values.Where(f => f.Unique))
+        {
+            if (item[field.ApiName] is not JValue { Type: JTokenType.String } value || string.IsNullOrEmpty((string?)value)) continue;
+            var holder = Holders(field.ApiName, (string)value!).Where(id => id != exceptId).Select(id => _records[id]).FirstOrDefault();
+            if (holder is not null)
+            {
+                var details = Blame(field.ApiName, index);
+                details["id"] = holder.Id;
+                return Error("DUPLICATE_DATA", "duplicate data", details);
+            }
+        }
+        return null;
+    }
+
+    private void Apply(JObject data, JObject item)
+    {
+        foreach (var property in item.Properties())
+        {
+            // Zoho ignores names that are not fields of the module, and system stamps.
+            if (!_fields.TryGetValue(property.Name, out var field) || field.ReadOnly) continue;
+            data[property.Name] = property.Value.DeepClone();
+        }
+        if (_fields.ContainsKey("Full_Name"))
+        {
+            data["Full_Name"] = $"{data.Value<string>("First_Name")} {data.Value<string>("Last_Name")}".Trim();
+        }
+    }
+
+    private void Stamp(JObject data, DateTimeOffset now)
+    {
+        data["Modified_By"] = SandboxUser.DeepClone();
+        data["Modified_Time"] = Render(now);
+    }
+
+    private string Render(DateTimeOffset instant) =>
+        instant.ToOffset(_zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    // Zoho stamps to the second.
+    private DateTimeOffset Now()
+    {
+        var now = _clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+    }
+
+    /// <summary>The ids whose <paramref name="field"/> equals <paramref name="value"/> as Zoho compares it, lowest id first.</summary>
+    private IEnumerable<string> Holders(string field, string value)
+    {
+        if (_index.TryGetValue(field, out var byValue))
+        {
+            return byValue.TryGetValue(Comparable(field, value), out var ids) ? ids : [];
+        }
+        return _records.Values.Where(s => SameValue(field, s.Data[field], value)).Select(s => s.Id).Order(StringComparer.Ordinal);
+    }
+
+    private void Store(Stored? before, Stored after)
+    {
+        foreach (var (field, byValue) in _index)
+        {
+            if (before?.Data[field] is JValue { Type: JTokenType.String } old && byValue.TryGetValue(Comparable(field, (string)old!), out var oldIds))
+            {
+                oldIds.Remove(before.Id);
+            }
+            if (after.Data[field] is JValue { Type: JTokenType.String } now && ((string?)now)?.Length > 0)
+            {
+                var key = Comparable(field, (string)now!);
+                if (!byValue.TryGetValue(key, out var ids)) byValue[key] = ids = new SortedSet<string>(StringComparer.Ordinal);
+                ids.Add(after.Id);
+            }
+        }
+        _records[after.Id] = after;
+    }
+
+    private string Comparable(string field, string value) =>
+        _fields.TryGetValue(field, out var definition) && definition.DataType == "email" ? value.ToUpperInvariant() : value;
+
+    private bool SameValue(string field, JToken? stored, string value) =>
+        stored is JValue { Type: JTokenType.String } text && string.Equals((string?)text, value,
+            _fields.TryGetValue(field, out var definition) && definition.DataType == "email" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    private static IEnumerable<Stored> Sorted(IEnumerable<Stored> records, string sortBy, bool ascending)
+    {
+        // Ties (many records share a second) are broken by id, so that paging is stable.
+        var ordered = sortBy switch
+        {
+            "Modified_Time" => ascending ? records.OrderBy(s => s.Modified) : records.OrderByDescending(s => s.Modified),
+            "Created_Time" => ascending ? records.OrderBy(s => s.Data.Value<string>("Created_Time") is { } c ? DateTimeOffset.Parse(c, CultureInfo.InvariantCulture) : default)
+                : records.OrderByDescending(s => s.Data.Value<string>("Created_Time") is { } c ? DateTimeOffset.Parse(c, CultureInfo.InvariantCulture) : default),
+            _ => ascending ? records.OrderBy(s => s.Id, StringComparer.Ordinal) : records.OrderByDescending(s => s.Id, StringComparer.Ordinal),
+        };
+        return ascending ? ordered.ThenBy(s => s.Id, StringComparer.Ordinal) : ordered.ThenByDescending(s => s.Id, StringComparer.Ordinal);
+    }
+
+    private static bool IsBlank(JToken? value) =>
+        value is null || value.Type == JTokenType.Null || value is JValue { Type: JTokenType.String } text && string.IsNullOrWhiteSpace((string?)text);
+
+    private static JObject Blame(string field, int index, params (string Key, object Value)[] extra)
+    {
+        var details = new JObject();
+        foreach (var (key, value) in extra) details[key] = JToken.FromObject(value);
+        details["api_name"] = field;
+        details["json_path"] = $"$.data[{index}].{field}";
+        return details;
+    }
+
+    private static JObject Success(string message, JObject data) => new()
+    {
+        ["code"] = "SUCCESS",
+        ["details"] = new JObject
+        {
+            ["Modified_Time"] = data["Modified_Time"]!.DeepClone(),
+            ["Modified_By"] = data["Modified_By"]!.DeepClone(),
+            ["Created_Time"] = data["Created_Time"]!.DeepClone(),
+            ["id"] = data["id"]!.DeepClone(),
+            ["Created_By"] = data["Created_By"]!.DeepClone(),
+        },
+        ["message"] = message,
+        ["status"] = "success",
+    };
+
+    private static JObject Error(string code, string message, JObject details) =>
+        new() { ["code"] = code, ["details"] = details, ["message"] = message, ["status"] = "error" };
+
+    internal static bool Succeeded(JObject result) => result.Value<string>("status") == "success";
+
+    private static ArgumentException Refused(JObject result) =>
+        new($"Zoho would refuse this record: {result.Value<string>("code")} on {result["details"]?.Value<string>("api_name")}.");
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailShape();
+
+    private sealed record Stored(string Id, JObject Data, DateTimeOffset Modified);
+}

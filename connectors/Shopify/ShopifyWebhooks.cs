@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Connectors.Shopify;
+
+/// <summary>
+/// Verifies and reads Shopify webhook deliveries: HMAC-SHA256 of the raw body bytes keyed with the app's
+/// client secret, base64, compared in constant time with <c>X-Shopify-Hmac-Sha256</c>; the previous
+/// secret is accepted until its rotation window ends. Header names are matched case-insensitively.
+/// </summary>
+public sealed class ShopifyWebhooks
+{
+    /// <summary>The signature header.</summary>
+    public const string HmacHeader = "X-Shopify-Hmac-Sha256";
+
+    /// <summary>The topic header, for example <c>customers/update</c>.</summary>
+    public const string TopicHeader = "X-Shopify-Topic";
+
+    /// <summary>The shop's <c>*.myshopify.com</c> domain.</summary>
+    public const string ShopDomainHeader = "X-Shopify-Shop-Domain";
+
+    /// <summary>The id of the event; repeated on duplicate deliveries.</summary>
+    public const string EventIdHeader = "X-Shopify-Event-Id";
+
+    /// <summary>The id of this delivery.</summary>
+    public const string WebhookIdHeader = "X-Shopify-Webhook-Id";
+
+    /// <summary>The API version the payload was serialized with.</summary>
+    public const string ApiVersionHeader = "X-Shopify-API-Version";
+
+    /// <summary>When the event fired.</summary>
+    public const string TriggeredAtHeader = "X-Shopify-Triggered-At";
+
+    private const int HmacLength = 32;
+    private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
+
+    private readonly ShopifyWebhookSecrets _secrets;
+    private readonly TimeProvider _clock;
+
+    /// <summary>Creates a verifier for one app's secrets.</summary>
+    public ShopifyWebhooks(ShopifyWebhookSecrets secrets, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(clock);
+        _secrets = secrets;
+        _clock = clock;
+    }
+
+    /// <summary>The base64 HMAC-SHA256 of <paramref name="body"/> keyed with <paramref name="secret"/>, as Shopify signs it.</summary>
+    public static string Sign(ReadOnlySpan<byte> body, string secret)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        return Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    }
+
+    /// <summary>Verifies a delivery and, if it is genuine, reads its headers and the record id and stamp from its body.</summary>
+    /// <param name="body">The request body exactly as received, before any JSON parsing.</param>
+    /// <param name="headers">The request headers, in any letter case.</param>
+    public ShopifyWebhookVerification Verify(ReadOnlySpan<byte> body, IEnumerable<KeyValuePair<string, string>> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers) byName[name] = value;
+
+        if (!byName.TryGetValue(HmacHeader, out var signature) || string.IsNullOrWhiteSpace(signature))
+        {
+            return new ShopifyWebhookVerification.Rejected($"The {HmacHeader} header is missing.");
+        }
+        Span<byte> claimed = stackalloc byte[HmacLength];
+        if (!Convert.TryFromBase64String(signature.Trim(), claimed, out var claimedLength) || claimedLength != HmacLength)
+        {
+            return new ShopifyWebhookVerification.Rejected($"The {HmacHeader} header is not a base64 HMAC-SHA256.");
+        }
+
+        var matchesCurrent = Matches(body, _secrets.Current, claimed);
+        // The previous secret is checked whenever one is configured, so timing does not tell which one matched.
+        var matchesPrevious = _secrets.Previous is { } previous && Matches(body, previous, claimed);
+        var withinRotation = _secrets.PreviousValidUntil is { } until && _clock.GetUtcNow() < until;
+        if (!matchesCurrent && !(matchesPrevious && withinRotation))
+        {
+            return new ShopifyWebhookVerification.Rejected(matchesPrevious
+                ? "The delivery is signed with the previous secret, whose rotation window has ended."
+                : "The signature does not match the body.");
+        }
+
+        if (!byName.TryGetValue(TopicHeader, out var topic) || string.IsNullOrWhiteSpace(topic))
+        {
+            return new ShopifyWebhookVerification.Rejected($"The {TopicHeader} header is missing.");
+        }
+        if (!byName.TryGetValue(ShopDomainHeader, out var shop) || string.IsNullOrWhiteSpace(shop))
+        {
+            return new ShopifyWebhookVerification.Rejected($"The {ShopDomainHeader} header is missing.");
+        }
+        var (recordId, recordModified) = RecordOf(body);
+        return new ShopifyWebhookVerification.Verified(new ShopifyWebhookDelivery(
+            topic.Trim(),
+            shop.Trim().ToLowerInvariant(),
+            ValueOf(byName, EventIdHeader),
+            ValueOf(byName, WebhookIdHeader),
+            ValueOf(byName, ApiVersionHeader),
+            DateTimeOffset.TryParse(ValueOf(byName, TriggeredAtHeader), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null,
+            SignedWithPreviousSecret: !matchesCurrent,
+            recordId,
+            recordModified));
+    }
+
+    private static bool Matches(ReadOnlySpan<byte> body, string secret, ReadOnlySpan<byte> claimed)
+    {
+        Span<byte> expected = stackalloc byte[HmacLength];
+        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, claimed);
+    }
+
+    private static string? ValueOf(Dictionary<string, string> headers, string name) =>
+        headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    // Resource topics carry the REST-shaped resource: numeric "id" and "updated_at". Others (app/uninstalled,
+    // the compliance topics) have neither, and that is not an error.
+    private static (string? Id, DateTimeOffset? Modified) RecordOf(ReadOnlySpan<byte> body)
+    {
+        JObject? payload;
+        try
+        {
+            payload = JsonConvert.DeserializeObject<JToken>(Encoding.UTF8.GetString(body), PayloadSettings) as JObject;
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+        var id = payload?["id"] is JValue { Type: JTokenType.Integer or JTokenType.String } value
+            ? Convert.ToString(value.Value, CultureInfo.InvariantCulture)
+            : null;
+        var modified = payload?["updated_at"] is JValue { Type: JTokenType.String, Value: string text }
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var stamp)
+            ? stamp
+            : (DateTimeOffset?)null;
+        return (id, modified);
+    }
+}

@@ -1,0 +1,71 @@
+using Refit;
+
+namespace Connectors.Zoho;
+
+/// <summary>
+/// Zoho CRM records API, v8 (shared reference zoho-crm.md §2-3). Calls go to the configured API
+/// domain; the <c>Authorization</c> header is added by <see cref="ZohoAuth"/>.
+/// </summary>
+public interface IZohoCrmApi
+{
+    /// <summary>
+    /// Lists a module's records. <paramref name="fields"/> is mandatory (comma-separated API names, at
+    /// most 50). Pass either <paramref name="page"/> (1..10 at 200 a page) or <paramref name="pageToken"/>
+    /// (from <c>info.next_page_token</c>, the only way past record 2,000), never both. Zoho answers 204
+    /// when there is nothing and 304 when nothing changed since <paramref name="modifiedSince"/>.
+    /// </summary>
+    /// <param name="module">The module's API name, for example <c>Contacts</c>.</param>
+    /// <param name="fields">Comma-separated field API names.</param>
+    /// <param name="perPage">Records a page, at most 200.</param>
+    /// <param name="page">The page number, or <see langword="null"/> when paging by token.</param>
+    /// <param name="pageToken">The page token, or <see langword="null"/> when paging by number.</param>
+    /// <param name="sortBy"><c>id</c>, <c>Created_Time</c> or <c>Modified_Time</c>.</param>
+    /// <param name="sortOrder"><c>asc</c> or <c>desc</c>.</param>
+    /// <param name="modifiedSince">Only records modified after this ISO-8601 instant (with offset), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}")]
+    Task<IApiResponse<ZohoRecordPage>> ListRecordsAsync(
+        string module,
+        [Query] string fields,
+        [Query, AliasAs("per_page")] int perPage,
+        [Query] int? page,
+        [Query, AliasAs("page_token")] string? pageToken,
+        [Query, AliasAs("sort_by")] string sortBy,
+        [Query, AliasAs("sort_order")] string sortOrder,
+        [Header("If-Modified-Since")] string? modifiedSince,
+        CancellationToken cancellationToken);
+
+    /// <summary>Reads the named records of a module (at most <see cref="ZohoConnector.MaxIdsPerRead"/> ids a call).</summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="ids">Comma-separated record ids.</param>
+    /// <param name="fields">Comma-separated field API names.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}")]
+    Task<IApiResponse<ZohoRecordPage>> GetRecordsAsync(string module, [Query] string ids, [Query] string fields,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts or updates records, matching existing ones by <see cref="ZohoWriteRequest.DuplicateCheckFields"/>.
+    /// At most <see cref="ZohoConnector.MaxRecordsPerWrite"/> records; each result says <c>insert</c> or <c>update</c>.
+    /// </summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="request">The records and options.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Post("/crm/v8/{module}/upsert")]
+    Task<IApiResponse<ZohoWriteResponse>> UpsertRecordsAsync(string module, [Body] ZohoWriteRequest request,
+        CancellationToken cancellationToken);
+
+    /// <summary>Updates records by id (each record carries its <c>id</c>); at most <see cref="ZohoConnector.MaxRecordsPerWrite"/>.</summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="request">The records and options.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Put("/crm/v8/{module}")]
+    Task<IApiResponse<ZohoWriteResponse>> UpdateRecordsAsync(string module, [Body] ZohoWriteRequest request,
+        CancellationToken cancellationToken);
+
+    /// <summary>Describes a module's fields (names, types, lengths, mandatory flags).</summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/settings/fields")]
+    Task<IApiResponse<ZohoFieldsResponse>> GetFieldsAsync([Query] string module, CancellationToken cancellationToken);
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Connectors.Cli.Hosting;
+using Connectors.Core.Configuration;
+using Connectors.Core.Connectors;
+using Microsoft.Extensions.Logging.Abstractions;
+using Spectre.Console;
+
+namespace Connectors.Cli.Commands;
+
+/// <summary><c>connectors sync --config FILE --flow NAME</c>: runs one flow once against whatever the config names.</summary>
+internal static class SyncCommand
+{
+    public static Command Create()
+    {
+        var config = CommandOptions.Config();
+        var flow = CommandOptions.Flow();
+        var state = CommandOptions.State();
+        var command = new Command("sync", "Runs one flow once: reads what changed since the last run and writes it to the target.")
+        {
+            config, flow, state,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var configFile = parse.GetValue(config)!;
+            var console = AnsiConsole.Console;
+            try
+            {
+                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+                await using var host = ConnectorHost.Build(loaded, CommandOptions.StatePath(parse.GetValue(state), configFile),
+                    TimeProvider.System, NullLoggerFactory.Instance);
+                var report = await RunWithProgress.SyncAsync(console, host, parse.GetValue(flow)!, cancellationToken);
+                ReportTable.Write(console, [(report.Flow, report)]);
+                return ReportTable.ExitCode(report);
+            }
+            catch (ConfigException e)
+            {
+                console.MarkupLine("[red]The config has errors:[/]");
+                foreach (var error in e.Errors) console.WriteLine($"  {error}");
+                return ExitCodes.BadConfig;
+            }
+            catch (ConnectorException e)
+            {
+                console.MarkupLineInterpolated($"[red]{e.Code}:[/] {e.Message}");
+                return ExitCodes.Failed;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Text.RegularExpressions;
+using Connectors.Core.Flows;
+using Connectors.Core.Mapping;
+using Newtonsoft.Json.Linq;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Connectors.Core.Configuration;
+
+/// <summary>
+/// Reads a config file (YAML). Every problem found is reported at once, each with its file, line and
+/// column, so that an integrator fixes a config in one pass rather than one error per run.
+/// </summary>
+public static partial class ConfigLoader
+{
+    private static readonly HashSet<string> TopLevelKeys = ["version", "systems", "flows", "defaults"];
+    private static readonly HashSet<string> SystemKeys = ["type", "settings"];
+    private static readonly HashSet<string> FlowKeys = ["from", "to", "match", "mapping", "schedule", "reconcile", "webhooks"];
+
+    /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
+    /// <exception cref="ConfigException">The file is missing or wrong; lists every error.</exception>
+    public static ConnectorConfig Load(string path, ISecretResolver secrets)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!System.IO.File.Exists(path))
+        {
+            throw new ConfigException([new ConfigError(new SourceLocation(path, 1, 1), null, null, "the config file does not exist.")]);
+        }
+        return Parse(System.IO.File.ReadAllText(path), path, secrets);
+    }
+
+    /// <summary>Parses config text; <paramref name="file"/> names it in errors.</summary>
+    /// <exception cref="ConfigException">The text is not a valid config; lists every error.</exception>
+    public static ConnectorConfig Parse(string yaml, string file, ISecretResolver secrets)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(secrets);
+        var reader = new Reader(file, secrets);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException([new ConfigError(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column), null, null,
+                $"this is not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ConfigException([new ConfigError(new SourceLocation(file, 1, 1), null, null,
+                "the config must be a mapping with 'systems' and 'flows'.")]);
+        }
+        var config = reader.Read(root);
+        if (reader.Errors.Count > 0) throw new ConfigException(reader.Errors);
+        return config;
+    }
+
+    [GeneratedRegex(@"\$\{(?<kind>env|secret):(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Reference();
+
+    private sealed class Reader(string file, ISecretResolver secrets)
+    {
+        public List<ConfigError> Errors { get; } = [];
+
+        public ConnectorConfig Read(YamlMappingNode root)
+        {
+            CheckKeys(root, TopLevelKeys, null, "top level");
+            var systems = new Dictionary<string, SystemConfig>(StringComparer.Ordinal);
+            if (Child(root, "systems") is { } systemsNode)
+            {
+                if (systemsNode is YamlMappingNode map)
+                {
+                    foreach (var (key, value) in map.Children)
+                    {
+                        if (ReadSystem(key, value) is { } system) systems[system.Name] = system;
+                    }
+                }
+                else Error(systemsNode, null, null, "'systems' must map system names to their type and settings.");
+            }
+            else Error(root, null, null, "the config has no 'systems'.");
+
+            var flows = new List<FlowConfig>();
+            if (Child(root, "flows") is { } flowsNode)
+            {
+                if (flowsNode is YamlMappingNode map)
+                {
+                    foreach (var (key, value) in map.Children)
+                    {
+                        if (ReadFlow(key, value, systems) is { } flow) flows.Add(flow);
+                    }
+                }
+                else Error(flowsNode, null, null, "'flows' must map flow names to flows.");
+            }
+            else Error(root, null, null, "the config has no 'flows'.");
+            return new ConnectorConfig(file, systems, flows);
+        }
+
+        private SystemConfig? ReadSystem(YamlNode key, YamlNode node)
+        {
+            var name = Scalar(key);
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, null, name, "a system needs 'type' and 'settings'.");
+                return null;
+            }
+            CheckKeys(map, SystemKeys, null, $"system '{name}'");
+            var type = Child(map, "type") is YamlScalarNode t ? t.Value ?? "" : "";
+            if (type.Length == 0) Error(map, null, name, "the system has no 'type'.");
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (Child(map, "settings") is YamlMappingNode settingsNode)
+            {
+                foreach (var (settingKey, settingValue) in settingsNode.Children)
+                {
+                    var settingName = Scalar(settingKey);
+                    if (settingValue is not YamlScalarNode scalar)
+                    {
+                        Error(settingValue, null, $"{name}.{settingName}", "a setting must be a single value.");
+                        continue;
+                    }
+                    if (Resolve(scalar, $"{name}.{settingName}") is { } resolved) settings[settingName] = resolved;
+                }
+            }
+            return new SystemConfig(name, type, settings, At(key));
+        }
+
+        private FlowConfig? ReadFlow(YamlNode key, YamlNode node, Dictionary<string, SystemConfig> systems)
+        {
+            var name = Scalar(key);
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, name, null, "a flow needs 'from', 'to' and 'mapping'.");
+                return null;
+            }
+            CheckKeys(map, FlowKeys, name, $"flow '{name}'");
+            var from = Stream(map, "from", name, systems);
+            var to = Stream(map, "to", name, systems);
+            var match = new List<string>();
+            switch (Child(map, "match"))
+            {
+                case YamlSequenceNode sequence:
+                    match.AddRange(sequence.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? ""));
+                    break;
+                case YamlScalarNode single:
+                    match.Add(single.Value ?? "");
+                    break;
+                case null:
+                    break;
+                case var other:
+                    Error(other, name, "match", "'match' is a field name or a list of field names.");
+                    break;
+            }
+            var fields = new List<MappingField>();
+            if (Child(map, "mapping") is { } mappingNode)
+            {
+                if (mappingNode is YamlMappingNode mapping)
+                {
+                    foreach (var (fieldKey, rule) in mapping.Children)
+                    {
+                        fields.Add(new MappingField(Scalar(fieldKey), ToJson(rule), At(rule)));
+                    }
+                }
+                else Error(mappingNode, name, null, "'mapping' maps target fields to rules.");
+            }
+            else Error(map, name, null, "the flow has no 'mapping'.");
+            if (from is null || to is null) return null;
+            return new FlowConfig(name, from, to, match, fields, At(key));
+        }
+
+        private StreamRef? Stream(YamlMappingNode map, string key, string flow, Dictionary<string, SystemConfig> systems)
+        {
+            if (Child(map, key) is not YamlScalarNode node || string.IsNullOrEmpty(node.Value))
+            {
+                Error(map, flow, key, $"the flow has no '{key}' stream (write it as system.stream).");
+                return null;
+            }
+            StreamRef stream;
+            try
+            {
+                stream = StreamRef.Parse(node.Value);
+            }
+            catch (FormatException e)
+            {
+                Error(node, flow, key, e.Message);
+                return null;
+            }
+            if (!systems.ContainsKey(stream.System))
+            {
+                Error(node, flow, key, $"unknown system '{stream.System}'; the config declares: {string.Join(", ", systems.Keys)}.");
+                return null;
+            }
+            return stream;
+        }
+
+        private string? Resolve(YamlScalarNode node, string setting)
+        {
+            var text = node.Value ?? "";
+            var ok = true;
+            var resolved = Reference().Replace(text, m =>
+            {
+                var value = secrets.Resolve(m.Groups["kind"].Value, m.Groups["name"].Value);
+                if (value is null)
+                {
+                    ok = false;
+                    Error(node, null, setting, $"the reference {m.Value} does not resolve: set the environment variable {m.Groups["name"].Value}.");
+                    return "";
+                }
+                return value;
+            });
+            return ok ? resolved : null;
+        }
+
+        private void CheckKeys(YamlMappingNode map, HashSet<string> known, string? flow, string where)
+        {
+            foreach (var key in map.Children.Keys)
+            {
+                var name = Scalar(key);
+                if (!known.Contains(name))
+                {
+                    Error(key, flow, name, $"unknown key in {where}; expected one of: {string.Join(", ", known)}.");
+                }
+            }
+        }
+
+        private static YamlNode? Child(YamlMappingNode map, string key) =>
+            map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+        private static string Scalar(YamlNode node) => node is YamlScalarNode s ? s.Value ?? "" : node.ToString();
+
+        private JToken ToJson(YamlNode node) => node switch
+        {
+            YamlScalarNode scalar => new JValue(scalar.Value),
+            YamlSequenceNode sequence => new JArray(sequence.Children.Select(ToJson)),
+            YamlMappingNode mapping => new JObject(mapping.Children.Select(c => new JProperty(Scalar(c.Key), ToJson(c.Value)))),
+            _ => JValue.CreateNull(),
+        };
+
+        private SourceLocation At(YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);
+
+        private void Error(YamlNode node, string? flow, string? field, string message) => Errors.Add(new ConfigError(At(node), flow, field, message));
+    }
+}

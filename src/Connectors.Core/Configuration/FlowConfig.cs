@@ -1,0 +1,14 @@
+using Connectors.Core.Flows;
+using Connectors.Core.Mapping;
+
+namespace Connectors.Core.Configuration;
+
+/// <summary>One flow of a config, as written.</summary>
+/// <param name="Name">The flow's name.</param>
+/// <param name="From">The source stream.</param>
+/// <param name="To">The target stream.</param>
+/// <param name="Match">Target fields that identify a record not linked yet.</param>
+/// <param name="Fields">The field mapping rules, in the order written.</param>
+/// <param name="Location">Where the flow was declared.</param>
+public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IReadOnlyList<string> Match,
+    IReadOnlyList<MappingField> Fields, SourceLocation Location);
