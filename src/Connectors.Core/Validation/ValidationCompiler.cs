@@ -1,4 +1,5 @@
 using Connectors.Core.Mapping;
+using Connectors.Core.Mapping.Expressions;
 using Newtonsoft.Json.Linq;
 
 namespace Connectors.Core.Validation;
@@ -84,20 +85,20 @@ public static class ValidationCompiler
         switch (name)
         {
             case "required" or "email" or "phone":
-                if (value is not JValue { Type: JTokenType.Boolean } flag) throw new RuleFailure($"'{name}' takes true or false.");
-                return (bool)flag.Value! ? Named(name) : null;
+                if (!Values.TryFlag(value, out var flag)) throw new RuleFailure($"'{name}' takes true or false.");
+                return flag ? Named(name) : null;
             case "max_length":
-                if (value is not JValue { Type: JTokenType.Integer } limit || (long)limit.Value! is < 1 or > int.MaxValue)
+                if (!Values.TryWholeNumber(value, out var limit) || limit is < 1 or > int.MaxValue)
                 {
                     throw new RuleFailure("'max_length' takes a whole number of at least 1.");
                 }
-                return new MaxLengthCheck((int)(long)limit.Value!);
+                return new MaxLengthCheck((int)limit);
             case "allowed":
                 if (value is not JArray { Count: > 0 } list || list.Any(v => v is not JValue || v.Type is JTokenType.Null))
                 {
                     throw new RuleFailure("'allowed' takes a non-empty list of values.");
                 }
-                return new AllowedValuesCheck([.. list.Select(v => Mapping.Expressions.Values.ScalarText(v))]);
+                return new AllowedValuesCheck([.. list.Select(Values.ScalarText)]);
             default:
                 throw Unknown(name);
         }

@@ -33,10 +33,13 @@ public sealed class LookupSyncTests
     [Fact]
     public async Task RunAsync_OrdersWithLookups_ReadsLinksOncePerFlowPerPageAndWritesLinkedIds()
     {
-        var state = new MemoryStateStore();
-        state.AddLink(Samples.NewLink("customers-to-crm", "11", "crm-c11"));
-        state.AddLink(Samples.NewLink("customers-to-crm", "12", "crm-c12"));
-        state.AddLink(Samples.NewLink("products-to-crm", "501", "crm-p501"));
+        await using var state = await RecordedStateStore.OpenAsync(TestContext.Current.CancellationToken);
+        await state.SeedAsync(
+        [
+            Samples.NewLink("customers-to-crm", "11", "crm-c11"),
+            Samples.NewLink("customers-to-crm", "12", "crm-c12"),
+            Samples.NewLink("products-to-crm", "501", "crm-p501"),
+        ], TestContext.Current.CancellationToken);
         var mapping = MappingCompiler.Compile(OrderMapping.Properties().Select(p => new MappingField(p.Name, p.Value)));
         var flow = new Flow("orders-to-crm", StreamRef.Parse("shop.orders"), StreamRef.Parse("crm.Sales_Orders"), mapping, ["Subject"]);
         var page = new RecordPage(
@@ -68,7 +71,7 @@ public sealed class LookupSyncTests
     [Fact]
     public async Task LoadAsync_MappingWithoutLookups_ReadsNoLinks()
     {
-        var state = new MemoryStateStore();
+        await using var state = await RecordedStateStore.OpenAsync(TestContext.Current.CancellationToken);
         var mapping = MappingCompiler.Compile(new Dictionary<string, string> { ["Subject"] = "name" });
 
         var context = await MappingContext.LoadAsync(mapping, [Samples.Parse(Samples.Order)], state, TestContext.Current.CancellationToken);

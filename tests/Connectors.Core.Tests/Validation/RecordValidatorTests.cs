@@ -113,6 +113,16 @@ public sealed class RecordValidatorTests
     }
 
     [Fact]
+    public void Compile_FlagsAndNumbersAsText_AreReadAsAYamlLoaderHandsThemOver()
+    {
+        var validator = ValidationCompiler.Compile([new ValidationField("Last_Name", JToken.Parse("""{ "required": "true", "max_length": "3" }"""))]);
+
+        var failures = validator.Validate(new JObject { ["Last_Name"] = "Norman" });
+
+        Assert.Equal("max_length", Assert.Single(failures).Rule);
+    }
+
+    [Fact]
     public void Validate_WithoutRules_PassesEverything() =>
         Assert.Empty(RecordValidator.None.Validate(new JObject { ["Email"] = "nope" }));
 }

@@ -44,7 +44,7 @@ public sealed class ValidationSyncTests
             Customer("3", "cy@example.com", "featherstonehaugh", null),
             Customer("4", "dee@example.com", "jones", "call me"),
         ], null);
-        var state = new MemoryStateStore();
+        await using var state = await RecordedStateStore.OpenAsync(TestContext.Current.CancellationToken);
         var target = new RecordingTarget();
         var run = new SyncRun(state, new ApiCallMeter(), new WaitObservingClock(), NullLogger<SyncRun>.Instance);
 

@@ -109,6 +109,43 @@ internal static class Values
             ? new JValue((long)number)
             : new JValue(number);
 
+    /// <summary>
+    /// Reads a config flag: a JSON boolean, or the text <c>true</c>/<c>false</c>, which is how a YAML
+    /// loader that keeps every scalar as text hands it over.
+    /// </summary>
+    public static bool TryFlag(JToken? value, out bool flag)
+    {
+        switch ((value as JValue)?.Value)
+        {
+            case bool b:
+                flag = b;
+                return true;
+            case string s when bool.TryParse(s.Trim(), out var parsed):
+                flag = parsed;
+                return true;
+            default:
+                flag = false;
+                return false;
+        }
+    }
+
+    /// <summary>Reads a whole number from config: a JSON integer, or its text.</summary>
+    public static bool TryWholeNumber(JToken? value, out long number)
+    {
+        switch ((value as JValue)?.Value)
+        {
+            case long l:
+                number = l;
+                return true;
+            case string s when long.TryParse(s.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
+                number = parsed;
+                return true;
+            default:
+                number = 0;
+                return false;
+        }
+    }
+
     /// <summary>Whether a condition holds: false for nothing, <c>false</c>, zero and the empty string.</summary>
     public static bool IsTruthy(JToken? value) => value switch
     {

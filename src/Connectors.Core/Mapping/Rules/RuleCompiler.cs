@@ -76,12 +76,7 @@ internal sealed class RuleCompiler(MappingOptions options)
     {
         var input = Compile(Required(rule, "value"));
         if (rule["map"] is not JObject table) throw new RuleFailure("map: 'map' must be an object of source value: target value.");
-        var ignoreCase = rule["ignore_case"] switch
-        {
-            null => false,
-            JValue { Type: JTokenType.Boolean } flag => (bool)flag.Value!,
-            _ => throw new RuleFailure("map: 'ignore_case' must be true or false."),
-        };
+        var ignoreCase = Flag(rule, "ignore_case", "map");
         var entries = new Dictionary<string, JToken>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         foreach (var entry in table.Properties())
         {
@@ -138,12 +133,7 @@ internal sealed class RuleCompiler(MappingOptions options)
         {
             throw new RuleFailure("lookup: 'flow' must name the flow whose links to use.");
         }
-        var required = spec["required"] switch
-        {
-            null => false,
-            JValue { Type: JTokenType.Boolean } flag => (bool)flag.Value!,
-            _ => throw new RuleFailure("lookup: 'required' must be true or false."),
-        };
+        var required = Flag(spec, "required", "lookup");
         var id = Expression(spec, "id");
         _lookupFlows.Add(flow);
         return new LookupRule(flow, id, required);
@@ -160,6 +150,12 @@ internal sealed class RuleCompiler(MappingOptions options)
         {
             throw new RuleFailure($"{key}: {failure.Message}");
         }
+    }
+
+    private static bool Flag(JObject rule, string key, string form)
+    {
+        if (rule[key] is null) return false;
+        return Values.TryFlag(rule[key], out var flag) ? flag : throw new RuleFailure($"{form}: '{key}' must be true or false.");
     }
 
     private static JToken Required(JObject rule, string key) =>
