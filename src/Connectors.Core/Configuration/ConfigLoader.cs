@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
+using Connectors.Core.Validation;
 using Newtonsoft.Json.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -15,7 +16,7 @@ public static partial class ConfigLoader
 {
     private static readonly HashSet<string> TopLevelKeys = ["version", "systems", "flows", "defaults"];
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
-    private static readonly HashSet<string> FlowKeys = ["from", "to", "match", "mapping", "schedule", "reconcile", "webhooks"];
+    private static readonly HashSet<string> FlowKeys = ["from", "to", "match", "mapping", "validate", "schedule", "reconcile", "webhooks"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
     /// <exception cref="ConfigException">The file is missing or wrong; lists every error.</exception>
@@ -163,8 +164,20 @@ public static partial class ConfigLoader
                 else Error(mappingNode, name, null, "'mapping' maps target fields to rules.");
             }
             else Error(map, name, null, "the flow has no 'mapping'.");
+            var validate = new List<ValidationField>();
+            switch (Child(map, "validate"))
+            {
+                case YamlMappingNode rules:
+                    validate.AddRange(rules.Children.Select(r => new ValidationField(Scalar(r.Key), ToJson(r.Value), At(r.Value))));
+                    break;
+                case null:
+                    break;
+                case var other:
+                    Error(other, name, "validate", "'validate' maps target fields to their rules.");
+                    break;
+            }
             if (from is null || to is null) return null;
-            return new FlowConfig(name, from, to, match, fields, At(key));
+            return new FlowConfig(name, from, to, match, fields, At(key), validate);
         }
 
         private StreamRef? Stream(YamlMappingNode map, string key, string flow, Dictionary<string, SystemConfig> systems)

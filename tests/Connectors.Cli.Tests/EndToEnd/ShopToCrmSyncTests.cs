@@ -122,6 +122,28 @@ public sealed class ShopToCrmSyncTests
     }
 
     [Fact]
+    public async Task Sync_RetryAfterBeyondTheMaximum_StopsIncompleteAndTheNextRunResumes()
+    {
+        await using var system = await ShopToCrm.StartAsync(450, new WaitObservingClock(), Token);
+        var upserts = 0;
+        system.Crm.Faults.Add(new Sandbox.Fault(
+            request => request.Path.Value!.EndsWith("/upsert", StringComparison.Ordinal) && Interlocked.Increment(ref upserts) == 3,
+            1, 429, """{"code":"TOO_MANY_REQUESTS","details":{},"message":"API limit exceeded","status":"error"}""", TimeSpan.FromMinutes(10)));
+
+        var stopped = await system.SyncAsync(Token);
+
+        Assert.Equal(RunStatus.Incomplete, stopped.Status);
+        Assert.Contains("Throttled", stopped.Message ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(200, system.Crm.Contacts.Count);
+
+        var resumed = await system.SyncAsync(Token);
+
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal((250L, 200L), (resumed.Created, resumed.Unchanged));
+        Assert.Equal(450, system.Crm.Contacts.Count);
+    }
+
+    [Fact]
     public async Task Sync_BurstOfServerErrors_IsRetriedAndCompletes()
     {
         var clock = new WaitObservingClock();
