@@ -12,11 +12,14 @@ namespace Connectors.Azure.Ledgers;
 /// <summary>
 /// The delivery ledger on Azure Table Storage: one row per delivery, taken in with an insert that fails
 /// when the row exists (409), so that of any number of instances sharing the account exactly one takes
-/// a delivery in. Rows are spread over 256 partitions per system by a hash of the key, so that a burst
+/// a delivery in. A claim is queued, or runs out and is taken over. Rows are spread over 256 partitions per system by a hash of the key, so that a burst
 /// of webhooks does not pile onto one partition's throughput.
 /// </summary>
 public sealed class AzureTableDeliveryLedger : IDeliveryLedger
 {
+    private const string Pending = "pending";
+    private const string Queued = "queued";
+
     private readonly TableClient _table;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _creating = new(1, 1);
@@ -34,24 +37,51 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryRecordAsync(string system, string deliveryKey, CancellationToken cancellationToken)
+    public async Task<DeliveryClaim> TryClaimAsync(string system, string deliveryKey, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(system);
         ArgumentException.ThrowIfNullOrWhiteSpace(deliveryKey);
         await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
         var entity = new TableEntity(Partition(system, deliveryKey), TableKeys.Of("", deliveryKey))
         {
-            ["At"] = _clock.GetUtcNow().ToString("o", CultureInfo.InvariantCulture),
+            ["State"] = Pending,
+            ["At"] = now.ToString("o", CultureInfo.InvariantCulture),
         };
         try
         {
             await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            return true;
+            return DeliveryClaim.Taken;
         }
         catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
         {
-            return false;
+            // Someone has it: queued, being queued, or claimed by a taker that died.
         }
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue) return DeliveryClaim.InProgress;
+        var existing = found.Value!;
+        if (existing.GetString("State") == Queued) return DeliveryClaim.Duplicate;
+        var claimedAt = DateTimeOffset.ParseExact(existing.GetString("At"), "o", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        if (now - claimedAt < claimTimeout) return DeliveryClaim.InProgress;
+        try
+        {
+            // Taken over only if nobody else took it over or queued it since we read it.
+            await _table.UpdateEntityAsync(entity, existing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return DeliveryClaim.Taken;
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
+        {
+            return DeliveryClaim.InProgress;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task MarkQueuedAsync(string system, string deliveryKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(system);
+        ArgumentException.ThrowIfNullOrWhiteSpace(deliveryKey);
+        var entity = new TableEntity(Partition(system, deliveryKey), TableKeys.Of("", deliveryKey)) { ["State"] = Queued };
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

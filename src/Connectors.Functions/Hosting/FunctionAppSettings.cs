@@ -42,6 +42,13 @@ internal sealed class FunctionAppSettings
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan WebhookMaxAge { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a claimed, not yet queued delivery holds off its duplicates (<c>ConnectorsWebhookClaimTimeout</c>);
+    /// after it, a taker is presumed dead and the vendor's retry takes the delivery over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WebhookClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Attempts per queue message before it is poisoned (<c>ConnectorsMaxDequeueCount</c>); as host.json's <c>maxDequeueCount</c>.</summary>
     [Range(1, 1000)]
     public int MaxDequeueCount { get; set; } = 5;
@@ -78,6 +85,7 @@ internal sealed class FunctionAppSettings
         settings.TablePrefix = variable("ConnectorsTablePrefix") is { Length: > 0 } prefix ? prefix : settings.TablePrefix;
         settings.WebhookMaxBodyBytes = Read(variable, "ConnectorsWebhookMaxBodyBytes", int.Parse, settings.WebhookMaxBodyBytes);
         settings.WebhookMaxAge = Read(variable, "ConnectorsWebhookMaxAge", TimeSpan.Parse, settings.WebhookMaxAge);
+        settings.WebhookClaimTimeout = Read(variable, "ConnectorsWebhookClaimTimeout", TimeSpan.Parse, settings.WebhookClaimTimeout);
         settings.MaxDequeueCount = Read(variable, "ConnectorsMaxDequeueCount", int.Parse, settings.MaxDequeueCount);
         settings.VisibilityTimeout = Read(variable, "ConnectorsVisibilityTimeout", TimeSpan.Parse, settings.VisibilityTimeout);
         settings.MaxPollingInterval = Read(variable, "ConnectorsMaxPollingInterval", TimeSpan.Parse, settings.MaxPollingInterval);

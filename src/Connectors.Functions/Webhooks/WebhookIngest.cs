@@ -12,8 +12,9 @@ namespace Connectors.Functions.Webhooks;
 /// <summary>
 /// The <c>webhook</c> function: takes a vendor's delivery in or refuses it, and answers at once. A
 /// delivery is verified by its system's verifier (401 when forged or unsigned), bounded in size (413),
-/// acknowledged and dropped when stale (the scheduled sync covers it), recorded in the delivery ledger so
-/// that its duplicates are acknowledged without being queued again, and queued as one small
+/// acknowledged and dropped when stale (the scheduled sync covers it), claimed in the delivery ledger so
+/// that its duplicates are acknowledged without being queued again (claim, queue, mark queued: a taker
+/// that dies in between leaves a claim that runs out, and the vendor's retry takes the event over), and queued as one small
 /// <see cref="SyncRequest"/> per flow that listens to the stream. The records are read later by the
 /// worker, as they are then: the body is never trusted for content or order.
 /// </summary>
@@ -84,10 +85,19 @@ internal sealed class WebhookIngest
                 .Select(f => new SyncRequest(f.Name, f.From.ToString(), change.RecordIds, change.DeliveryKey, now))
                 .ToArray();
             if (requests.Length == 0) continue;
-            if (change.DeliveryKey is { } key && !await _ledger.TryRecordAsync(request.System, key, cancellationToken).ConfigureAwait(false))
+            var claim = change.DeliveryKey is { } key
+                ? await _ledger.TryClaimAsync(request.System, key, _settings.WebhookClaimTimeout, cancellationToken).ConfigureAwait(false)
+                : DeliveryClaim.Taken;
+            if (claim == DeliveryClaim.Duplicate)
             {
                 duplicates++;
                 continue;
+            }
+            if (claim == DeliveryClaim.InProgress)
+            {
+                // Another instance is queueing this very event now. If it dies first, its claim runs out and
+                // the vendor's retry takes the event over; acknowledging here could lose it.
+                return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "in-progress", "The same event is being taken in; send it again later.");
             }
             try
             {
@@ -103,6 +113,10 @@ internal sealed class WebhookIngest
                     await _ledger.ForgetAsync(request.System, taken, CancellationToken.None).ConfigureAwait(false);
                 }
                 return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "retry", "The delivery could not be queued; send it again.");
+            }
+            if (change.DeliveryKey is { } done)
+            {
+                await _ledger.MarkQueuedAsync(request.System, done, CancellationToken.None).ConfigureAwait(false);
             }
         }
         var outcome = queued > 0 ? "queued" : duplicates > 0 ? "duplicate" : stale > 0 ? "stale" : "ignored";
