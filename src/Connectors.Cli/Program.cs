@@ -12,5 +12,9 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
 {
     DemoCommand.Create(),
     SyncCommand.Create(),
+    ServeCommand.Create(),
+    FunctionsCommand.Create(),
+    ReplayCommand.Create(),
+    PublishCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -256,11 +256,7 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, IAsyncDisposable, ID
         return letters;
     }
 
-    /// <summary>
-    /// Deletes every dead letter of <paramref name="source"/> in <paramref name="flow"/>, as a replay
-    /// does once the record has synced; a record dead-lettered by several runs leaves as many letters.
-    /// </summary>
-    /// <returns>How many dead letters were deleted.</returns>
+    /// <inheritdoc />
     public async Task<int> DeleteDeadLettersAsync(string flow, RecordKey source, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(flow);

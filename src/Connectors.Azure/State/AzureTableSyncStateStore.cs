@@ -226,6 +226,30 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore
         return all.OrderBy(d => d.At).ToArray();
     }
 
+    /// <inheritdoc />
+    public async Task<int> DeleteDeadLettersAsync(string flow, RecordKey source, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentNullException.ThrowIfNull(source);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var filter = $"PartitionKey eq {Literal(FlowPartition(flow))} and RowKey ge {Literal(DeadLetterRowStart)} and RowKey lt {Literal(DeadLetterRowEnd)}"
+            + $" and Stream eq {Literal(source.Stream)} and SourceId eq {Literal(source.Id)}";
+        var deleted = 0;
+        await foreach (var entity in _state.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await _state.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Another replay deleted it first: it is gone either way.
+            }
+        }
+        return deleted;
+    }
+
     /// <summary>Deletes the store's tables and everything in them (tests and teardown).</summary>
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {

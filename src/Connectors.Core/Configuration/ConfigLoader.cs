@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Connectors.Core.Flows;
+using Cronos;
 using Connectors.Core.Mapping;
 using Connectors.Core.Validation;
 using Newtonsoft.Json.Linq;
@@ -176,8 +177,53 @@ public static partial class ConfigLoader
                     Error(other, name, "validate", "'validate' maps target fields to their rules.");
                     break;
             }
+            var schedule = Cron(map, "schedule", name);
+            var reconcile = Cron(map, "reconcile", name);
+            var webhooks = Flag(map, "webhooks", name);
             if (from is null || to is null) return null;
-            return new FlowConfig(name, from, to, match, fields, At(key), validate);
+            return new FlowConfig(name, from, to, match, fields, At(key), validate) { Schedule = schedule, Reconcile = reconcile, Webhooks = webhooks };
+        }
+
+        /// <summary>A 6-field NCRONTAB expression (seconds first, as Azure Functions timers read it), or null when absent or wrong.</summary>
+        private string? Cron(YamlMappingNode map, string key, string flow)
+        {
+            switch (Child(map, key))
+            {
+                case null:
+                    return null;
+                case YamlScalarNode { Value: { Length: > 0 } text } node:
+                    try
+                    {
+                        CronExpression.Parse(text, CronFormat.IncludeSeconds);
+                        return text;
+                    }
+                    catch (CronFormatException e)
+                    {
+                        var fields = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+                        var hint = fields == 5 ? " It has 5 fields: add the seconds in front (\"0 */15 * * * *\" runs every 15 minutes)." : "";
+                        Error(node, flow, key, $"'{text}' is not a 6-field NCRONTAB expression ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}): {e.Message}{hint}");
+                        return null;
+                    }
+                case var other:
+                    Error(other, flow, key, $"'{key}' is a 6-field NCRONTAB expression such as \"0 */15 * * * *\".");
+                    return null;
+            }
+        }
+
+        private bool Flag(YamlMappingNode map, string key, string flow)
+        {
+            switch (Child(map, key))
+            {
+                case null:
+                    return false;
+                case YamlScalarNode { Value: "true" or "True" or "yes" }:
+                    return true;
+                case YamlScalarNode { Value: "false" or "False" or "no" }:
+                    return false;
+                case var other:
+                    Error(other, flow, key, $"'{key}' is true or false.");
+                    return false;
+            }
         }
 
         private StreamRef? Stream(YamlMappingNode map, string key, string flow, Dictionary<string, SystemConfig> systems)

@@ -13,4 +13,18 @@ namespace Connectors.Core.Configuration;
 /// <param name="Location">Where the flow was declared.</param>
 /// <param name="Validate">Rules the mapped payload must keep before it is sent (required, email, phone, max_length, allowed).</param>
 public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IReadOnlyList<string> Match,
-    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate);
+    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate)
+{
+    /// <summary>
+    /// When the flow's incremental sync runs on its own: a 6-field NCRONTAB expression in UTC
+    /// (<c>{second} {minute} {hour} {day} {month} {day-of-week}</c>), checked when the config loads;
+    /// <see langword="null"/> when the flow is not scheduled.
+    /// </summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>When the flow's reconciliation runs: a 6-field NCRONTAB expression in UTC, or <see langword="null"/>.</summary>
+    public string? Reconcile { get; init; }
+
+    /// <summary>Whether webhook deliveries of the source system about the source stream trigger this flow.</summary>
+    public bool Webhooks { get; init; }
+}

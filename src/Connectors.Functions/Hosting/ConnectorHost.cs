@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Connectors.Core.Configuration;
+using Connectors.Core.Flows;
 using Connectors.Core.Connectors;
 using Connectors.Core.Http;
 using Connectors.Core.State;
@@ -18,6 +20,7 @@ internal sealed class ConnectorHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly ConnectorConfig _config;
     private readonly Dictionary<string, SystemType> _types;
+    private readonly ConcurrentDictionary<string, Flow> _compiled = new(StringComparer.Ordinal);
 
     private ConnectorHost(ServiceProvider services, ConnectorConfig config, Dictionary<string, SystemType> types)
     {
@@ -29,8 +32,24 @@ internal sealed class ConnectorHost : IAsyncDisposable
     /// <summary>The state store.</summary>
     public ISyncStateStore State => _services.GetRequiredService<ISyncStateStore>();
 
-    /// <summary>Builds the host; every system of the config must be of a known type with valid settings.</summary>
-    public static ConnectorHost Build(ConnectorConfig config, string statePath, TimeProvider clock, ILoggerFactory logging)
+    /// <summary>The config the host was built from.</summary>
+    public ConnectorConfig Config => _config;
+
+    /// <summary>The container, for the systems' keyed services (webhook verifiers).</summary>
+    public IServiceProvider Services => _services;
+
+    /// <summary>Builds the host on the SQLite state store at <paramref name="statePath"/>; every system of the config must be of a known type with valid settings.</summary>
+    public static ConnectorHost Build(ConnectorConfig config, string statePath, TimeProvider clock, ILoggerFactory logging) =>
+        Build(config, services => services.AddSingleton<ISyncStateStore>(_ => new SqliteSyncStateStore(new SqliteStateOptions { DatabasePath = statePath })), clock, logging);
+
+    /// <summary>
+    /// Builds the host on a state store owned by the caller (the Azure Table store when the app runs on
+    /// Azure Storage); the host does not dispose it.
+    /// </summary>
+    public static ConnectorHost Build(ConnectorConfig config, ISyncStateStore state, TimeProvider clock, ILoggerFactory logging) =>
+        Build(config, services => services.AddSingleton(state), clock, logging);
+
+    private static ConnectorHost Build(ConnectorConfig config, Action<IServiceCollection> addState, TimeProvider clock, ILoggerFactory logging)
     {
         var types = SystemTypes.All.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
         var services = new ServiceCollection();
@@ -38,7 +57,7 @@ internal sealed class ConnectorHost : IAsyncDisposable
         services.AddSingleton(logging);
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton<ApiCallMeter>();
-        services.AddSingleton<ISyncStateStore>(_ => new SqliteSyncStateStore(new SqliteStateOptions { DatabasePath = statePath }));
+        addState(services);
         services.AddSingleton<SyncRun>();
         var errors = new List<ConfigError>();
         foreach (var system in config.Systems.Values)
@@ -84,11 +103,25 @@ internal sealed class ConnectorHost : IAsyncDisposable
     /// <summary>Runs one flow once.</summary>
     public async Task<SyncReport> SyncAsync(string flowName, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var flowConfig = _config.Flow(flowName);
-        var flow = _config.Compile(flowConfig);
-        var source = Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from");
-        var target = Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to");
+        var (flow, source, target) = Resolve(flowName);
         return await _services.GetRequiredService<SyncRun>().RunAsync(flow, source, target, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Syncs the named source records of one flow as they are now (the webhook path); the watermark stays.</summary>
+    public async Task<SyncReport> SyncIdsAsync(string flowName, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var (flow, source, target) = Resolve(flowName);
+        return await _services.GetRequiredService<SyncRun>().RunForIdsAsync(flow, source, target, ids, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (Flow Flow, ISourceConnector Source, ITargetConnector Target) Resolve(string flowName)
+    {
+        var flowConfig = _config.Flow(flowName);
+        // Compiled once per process: the worker runs the same flow for every queue batch.
+        var flow = _compiled.GetOrAdd(flowName, _ => _config.Compile(flowConfig));
+        return (flow,
+            Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from"),
+            Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to"));
     }
 
     private T Connector<T>(string systemName, FlowConfig flow, string verb) where T : class
