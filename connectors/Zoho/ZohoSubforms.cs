@@ -6,8 +6,9 @@ namespace Connectors.Zoho;
 /// Zoho's rules for writing subform rows (line items such as <c>Ordered_Items</c>), from its "Update Subform
 /// Data" page: on an update a row sent without an id is <b>added</b> to the record's rows, a row sent with an
 /// id changes that row, a row sent with <c>"_delete": null</c> is removed, and rows not sent stay. A sync
-/// writes the source's rows as the whole truth, so the connector turns that into a replacement: rows equal
-/// to an existing one keep it (by id), the other existing rows are deleted, the rest are added.
+/// writes the source's rows as the whole truth, so the connector turns that into a replacement that keeps
+/// their order: the unchanged leading rows are kept (by id), the existing rows after them deleted, and the
+/// wanted rows from there on added.
 /// </summary>
 internal static class ZohoSubforms
 {
@@ -16,29 +17,30 @@ internal static class ZohoSubforms
         [.. payload.Properties().Where(p => p.Value is JArray { Count: > 0 } rows && rows.All(r => r is JObject)).Select(p => p.Name)];
 
     /// <summary>
-    /// The rows to send so that the record's <paramref name="existing"/> rows become <paramref name="wanted"/>:
-    /// <c>{"id"}</c> for an existing row equal to a wanted one, <c>{"id", "_delete": null}</c> for the others,
-    /// and each wanted row without an equal existing one, as sent.
+    /// The rows to send so that the record's <paramref name="existing"/> rows become <paramref name="wanted"/>, in the
+    /// wanted order: <c>{"id"}</c> for each existing row that equals the wanted row at its position, up to the first
+    /// that differs; <c>{"id", "_delete": null}</c> for every existing row from there on; then the remaining wanted rows,
+    /// as sent (Zoho adds rows at the end, so rows after a change are written again to keep the order).
     /// </summary>
     public static JArray Replacement(JArray existing, JArray wanted)
     {
-        var unmatched = wanted.OfType<JObject>().ToList();
+        var wantedRows = wanted.OfType<JObject>().ToList();
         var rows = new JArray();
+        var kept = 0;
         foreach (var row in existing.OfType<JObject>())
         {
             if (row.Value<string>("id") is not { } id) continue;
-            var same = unmatched.FindIndex(w => Matches(w, row));
-            if (same >= 0)
+            if (kept == rows.Count && kept < wantedRows.Count && Matches(wantedRows[kept], row))
             {
-                unmatched.RemoveAt(same);
                 rows.Add(new JObject { ["id"] = id });
+                kept++;
             }
             else
             {
                 rows.Add(new JObject { ["id"] = id, ["_delete"] = null });
             }
         }
-        foreach (var row in unmatched) rows.Add(row.DeepClone());
+        foreach (var row in wantedRows.Skip(kept)) rows.Add(row.DeepClone());
         return rows;
     }
 
