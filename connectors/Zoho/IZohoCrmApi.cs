@@ -45,6 +45,16 @@ public interface IZohoCrmApi
         CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads one record with every field, subform rows (<c>Ordered_Items</c>, …) included: the only read that
+    /// returns them (shared reference zoho-crm.md §2.1, §2.2). Zoho answers 204 when there is no such record.
+    /// </summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}/{id}")]
+    Task<IApiResponse<ZohoRecordPage>> GetRecordAsync(string module, string id, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Inserts or updates records, matching existing ones by <see cref="ZohoWriteRequest.DuplicateCheckFields"/>.
     /// At most <see cref="ZohoConnector.MaxRecordsPerWrite"/> records; each result says <c>insert</c> or <c>update</c>.
     /// </summary>

@@ -144,20 +144,26 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
     /// Linked records (with a target id) are updated by id; the others are upserted with
     /// <c>duplicate_check_fields</c> set to their match fields, so a retried batch never duplicates.
     /// At most <see cref="MaxRecordsPerWrite"/> records a call, automations off (<c>trigger: []</c>).
+    /// Subform rows (a payload field holding a list of objects, such as <c>Ordered_Items</c>) replace the record's
+    /// rows: Zoho adds rows sent without an id, so before updating a linked record that carries rows the connector
+    /// reads it (one single-record GET) to keep its equal rows by id and delete the others; after an upsert that
+    /// updated an existing record, it deletes the rows that were there before (one GET each, one PUT for the batch).
     /// </remarks>
     public async Task<IReadOnlyList<WriteOutcome>> WriteAsync(string stream, IReadOnlyList<WriteRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentNullException.ThrowIfNull(batch);
         var outcomes = new List<WriteOutcome>(batch.Count);
-        foreach (var chunk in batch.Where(r => r.TargetId is not null).Chunk(MaxRecordsPerWrite))
+        var linked = batch.Where(r => r.TargetId is not null).ToList();
+        var payloads = await ReplacingRowsAsync(stream, linked, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in linked.Select((request, index) => (Request: request, Payload: payloads[index])).Chunk(MaxRecordsPerWrite))
         {
             var request = new ZohoWriteRequest
             {
-                Data = [.. chunk.Select(r => WithId(r.Payload, r.TargetId!))],
+                Data = [.. chunk.Select(r => WithId(r.Payload, r.Request.TargetId!))],
                 Trigger = [],
             };
-            outcomes.AddRange(await WriteChunkAsync(stream, chunk, upsert: false,
+            outcomes.AddRange(await WriteChunkAsync(stream, [.. chunk.Select(r => r.Request)], upsert: false,
                 () => _api.UpdateRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false));
         }
         // duplicate_check_fields belongs to the call, so records matched on different fields go in different calls.
@@ -171,8 +177,9 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
                     Trigger = [],
                     DuplicateCheckFields = chunk[0].MatchFields.Count > 0 ? [.. chunk[0].MatchFields] : null,
                 };
-                outcomes.AddRange(await WriteChunkAsync(stream, chunk, upsert: true,
-                    () => _api.UpsertRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false));
+                var written = (await WriteChunkAsync(stream, chunk, upsert: true,
+                    () => _api.UpsertRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false)).ToList();
+                outcomes.AddRange(await DropSupersededRowsAsync(stream, chunk, written, cancellationToken).ConfigureAwait(false));
             }
         }
         return outcomes;
@@ -186,6 +193,74 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
         using var response = await CallAsync(() => _api.GetFieldsAsync(module, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw Failure(response, $"Describing {module}");
         return response.Content?.Fields ?? [];
+    }
+
+    /// <summary>
+    /// The payload to send for each linked request: as mapped, except that its subform rows are turned into a
+    /// replacement of the record's current rows (read with one single-record GET per record that carries rows).
+    /// </summary>
+    private async Task<JObject[]> ReplacingRowsAsync(string stream, IReadOnlyList<WriteRequest> linked, CancellationToken cancellationToken)
+    {
+        var payloads = linked.Select(r => r.Payload).ToArray();
+        var withRows = Enumerable.Range(0, linked.Count).Where(i => ZohoSubforms.FieldsIn(linked[i].Payload).Count > 0).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(withRows, parallel, async (index, token) =>
+        {
+            var request = linked[index];
+            // A record Zoho no longer has keeps its payload: the update is refused on its id, as for any stale link.
+            if (await ReadOneAsync(stream, request.TargetId!, token).ConfigureAwait(false) is not { } current) return;
+            var payload = (JObject)request.Payload.DeepClone();
+            foreach (var field in ZohoSubforms.FieldsIn(request.Payload))
+            {
+                payload[field] = ZohoSubforms.Replacement(current[field] as JArray ?? [], (JArray)request.Payload[field]!);
+            }
+            payloads[index] = payload;
+        }).ConfigureAwait(false);
+        return payloads;
+    }
+
+    /// <summary>
+    /// An upsert that matched an existing record added the sent rows after the rows the record had (Zoho adds rows
+    /// sent without an id): those earlier rows are deleted, in one update call for the chunk, so that a re-sent
+    /// create (after a crash between write and commit) never doubles an order's lines.
+    /// </summary>
+    private async Task<IEnumerable<WriteOutcome>> DropSupersededRowsAsync(string stream, WriteRequest[] chunk, List<WriteOutcome> outcomes,
+        CancellationToken cancellationToken)
+    {
+        var requests = chunk.ToDictionary(r => r.Source);
+        var fixes = new List<(WriteRequest Request, JObject Rows)>();
+        foreach (var written in outcomes.OfType<WriteOutcome.Written>().Where(w => !w.Created))
+        {
+            var request = requests[written.Source];
+            var fields = ZohoSubforms.FieldsIn(request.Payload);
+            if (fields.Count == 0) continue;
+            if (await ReadOneAsync(stream, written.TargetId, cancellationToken).ConfigureAwait(false) is not { } current) continue;
+            var rows = new JObject { ["id"] = written.TargetId };
+            foreach (var field in fields)
+            {
+                var superseded = ZohoSubforms.Superseded(current[field] as JArray ?? [], ((JArray)request.Payload[field]!).Count);
+                if (superseded.Count > 0) rows[field] = superseded;
+            }
+            if (rows.Count > 1) fixes.Add((request, rows));
+        }
+        if (fixes.Count == 0) return outcomes;
+        _log.LogInformation("{System}: {Count} {Module} record(s) existed already; deleting the rows they had before this write", System,
+            fixes.Count, stream);
+        var fixRequest = new ZohoWriteRequest { Data = [.. fixes.Select(f => f.Rows)], Trigger = [] };
+        var rowFixes = (await WriteChunkAsync(stream, [.. fixes.Select(f => f.Request)], upsert: false,
+            () => _api.UpdateRecordsAsync(stream, fixRequest, cancellationToken), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(o => o.Source);
+        // The record was written either way; a refused row deletion is what the outcome reports.
+        return outcomes.Select(o => rowFixes.TryGetValue(o.Source, out var fix) && fix is not WriteOutcome.Written ? fix : o);
+    }
+
+    /// <summary>One record with all its fields and subform rows, or <see langword="null"/> when Zoho has no such record.</summary>
+    private async Task<JObject?> ReadOneAsync(string module, string id, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _api.GetRecordAsync(module, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NoContent) return null;
+        if (!response.IsSuccessStatusCode) throw Failure(response, $"Reading {module} {id}");
+        return response.Content?.Data.FirstOrDefault();
     }
 
     private async Task<IEnumerable<WriteOutcome>> WriteChunkAsync(string stream, WriteRequest[] chunk, bool upsert,

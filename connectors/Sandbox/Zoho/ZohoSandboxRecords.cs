@@ -130,7 +130,9 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             await ZohoReply.Empty(context, modifiedAfter is not null && matching.Count == 0 ? 304 : 204);
             return;
         }
-        var records = matching.Skip(offset).Take(perPage).Select(r => Project(r, fields)).ToList();
+        // Subform rows are not part of a list: only a single-record GET returns them (zoho-crm.md §2.1).
+        var listed = fields.Where(f => !store.IsSubform(f)).ToArray();
+        var records = matching.Skip(offset).Take(perPage).Select(r => Project(r, listed)).ToList();
         var more = offset + records.Count < matching.Count;
         var next = more ? pageTokens.Issue(offset + records.Count, binding) : default;
         var previous = offset > 0 ? pageTokens.Issue(Math.Max(0, offset - perPage), binding) : default;
@@ -147,6 +149,24 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             ["more_records"] = more,
         };
         await ZohoReply.Json(context, 200, new JObject { ["data"] = new JArray(records), ["info"] = info });
+    }
+
+    /// <summary>
+    /// <c>GET /crm/v8/{module}/{id}</c>: one record with every field, subform rows included (the only read that
+    /// returns them); 204 when there is no such record.
+    /// </summary>
+    public async Task GetOneAsync(HttpContext context)
+    {
+        if (!await accounts.AuthenticateAsync(context)) return;
+        if (await ModuleAsync(context) is not { } store) return;
+        var id = context.Request.RouteValues["id"] as string ?? "";
+        if (store.Get(id) is not { } record)
+        {
+            await ZohoReply.Empty(context, 204);
+            return;
+        }
+        var fields = Parameter(context.Request.Query, "fields")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await ZohoReply.Json(context, 200, new JObject { ["data"] = new JArray(fields is null ? record : Project(record, fields)) });
     }
 
     public Task UpsertAsync(HttpContext context) => WriteAsync(context, upsert: true);

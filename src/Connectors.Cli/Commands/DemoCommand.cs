@@ -3,20 +3,26 @@ using Connectors.Functions.Hosting;
 using Connectors.Core.Configuration;
 using Connectors.Core.Sync;
 using Connectors.Sandbox.Shopify;
+using Connectors.Sandbox.Typeform;
 using Connectors.Sandbox.Zoho;
 using Microsoft.Extensions.Logging.Abstractions;
+using Newtonsoft.Json.Linq;
 using Spectre.Console;
 
 namespace Connectors.Cli.Commands;
 
 /// <summary>
-/// <c>connectors demo</c>: starts the shop and CRM emulators on loopback, syncs the seeded shop
-/// customers into the CRM with <c>samples/demo.yaml</c>, changes a few, syncs again, and prints
-/// what happened. It uses the real config loader, connectors, engine and state store.
+/// <c>connectors demo</c>: starts the shop, CRM and survey emulators on loopback, syncs the seeded shop
+/// customers into the CRM with <c>samples/demo.yaml</c>, changes a few, syncs again; then the shop's
+/// products and orders (an order edited and one cancelled, synced again), and the answers to an NPS survey
+/// onto the contacts and as cases; and prints what happened. It uses the real config loader, connectors,
+/// engine and state store.
 /// </summary>
 internal static class DemoCommand
 {
     private const string FlowName = "customers-to-crm";
+    private const string Stranger = "newsletter.reader@example.org";
+    private const int DeadLettersShownPerFlow = 5;
 
     public static Command Create()
     {
@@ -25,7 +31,8 @@ internal static class DemoCommand
             Description = "How many customers the demo shop starts with.",
             DefaultValueFactory = _ => 2_000,
         };
-        var command = new Command("demo", "Runs the demo: shop customers into the CRM, against built-in emulators of both.") { customers };
+        var command = new Command("demo",
+            "Runs the demo: shop customers, products and orders and survey answers into the CRM, against built-in emulators of all three.") { customers };
         command.SetAction((parse, cancellationToken) => RunAsync(AnsiConsole.Console, parse.GetValue(customers), cancellationToken));
         return command;
     }
@@ -36,7 +43,10 @@ internal static class DemoCommand
         // A Shopify Plus shop: its query-cost bucket refills at 1,000 points a second, so the first load is not paced for long.
         await using var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { RestoreRate = 1_000, MaximumAvailable = 10_000 }, clock, cancellationToken);
         await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
+        await using var survey = await TypeformSandbox.StartAsync(new TypeformSandboxOptions(), clock, cancellationToken);
         var seeded = shop.Seed(customerCount, seed: 7);
+        shop.SeedProducts(40, seed: 7);
+        var orders = shop.SeedOrders(customerCount / 2, seed: 7);
         // One customer whose first name is longer than the CRM allows: the CRM refuses it and it lands
         // in the dead letters with the CRM's reason, while its batch is written.
         shop.UpdateCustomer(seeded[^1].Id, c => c.FirstName = new string('A', 60));
@@ -51,6 +61,9 @@ internal static class DemoCommand
             ["ZOHO_CLIENT_ID"] = crm.ClientId,
             ["ZOHO_CLIENT_SECRET"] = crm.ClientSecret,
             ["ZOHO_REFRESH_TOKEN"] = crm.RefreshToken,
+            ["TYPEFORM_URL"] = survey.BaseUrl.ToString(),
+            ["TYPEFORM_ACCESS_TOKEN"] = survey.AccessToken,
+            ["TYPEFORM_FORM_ID"] = survey.FormId,
         }));
 
         var stateFolder = Directory.CreateTempSubdirectory("connectors-demo-");
@@ -73,15 +86,49 @@ internal static class DemoCommand
             console.MarkupLine("[bold]3.[/] Nothing changed; sync again.");
             runs.Add(("3 no changes", await RunWithProgress.SyncAsync(console, host, FlowName, cancellationToken)));
 
+            console.MarkupLine("[bold]4.[/] The shop's products into the CRM (shop.products → crm.Products), so that order lines can name them.");
+            runs.Add(("4 products", await RunWithProgress.SyncAsync(console, host, "products-to-crm", cancellationToken)));
+
+            console.MarkupLine($"[bold]5.[/] {orders.Count:N0} orders with their lines into the CRM (shop.orders → crm.Sales_Orders), "
+                + "each linked to its contact through the customers' links.");
+            runs.Add(("5 orders", await RunWithProgress.SyncAsync(console, host, "orders-to-crm", cancellationToken)));
+
+            var linkedOrders = orders.Where(o => o.CustomerId is { } id && id != seeded[^1].Id).ToList();
+            if (linkedOrders.Count >= 2)
+            {
+                var edited = shop.UpdateOrder(linkedOrders[0].Id, o => o.LineItems[0].Quantity += 2);
+                var cancelled = shop.CancelOrder(linkedOrders[1].Id, "CUSTOMER");
+                console.MarkupLine($"[bold]6.[/] Order {edited.Name} gets two more of its first item and order {cancelled.Name} is cancelled in the shop; sync again.");
+                runs.Add(("6 order edit + cancel", await RunWithProgress.SyncAsync(console, host, "orders-to-crm", cancellationToken)));
+            }
+
+            var respondents = seeded.Take(Math.Max(1, customerCount / 10)).Select(c => c.Email).Append(Stranger).ToList();
+            survey.Seed(respondents, seed: 7);
+            console.MarkupLine($"[bold]7.[/] {respondents.Count:N0} answers to the NPS survey (one from someone who is not a customer); "
+                + "the latest score lands on each contact (survey.responses → crm.Contacts).");
+            runs.Add(("7 NPS → contacts", await RunWithProgress.SyncAsync(console, host, "feedback-to-contacts", cancellationToken)));
+
+            console.MarkupLine("[bold]8.[/] Each answer also becomes a case on its contact (survey.responses → crm.Cases).");
+            runs.Add(("8 NPS → cases", await RunWithProgress.SyncAsync(console, host, "feedback-to-cases", cancellationToken)));
+
             console.WriteLine();
             ReportTable.Write(console, runs);
-            var deadLetters = await host.State.GetDeadLettersAsync(FlowName, cancellationToken);
-            console.MarkupLine($"\n[bold]Dead letters[/] ({deadLetters.Count}), each kept with the CRM's reason for replay:");
-            foreach (var letter in deadLetters)
+            var deadLetters = await host.State.GetDeadLettersAsync(null, cancellationToken);
+            console.MarkupLine($"\n[bold]Dead letters[/] ({deadLetters.Count}), each kept with its reason for replay:");
+            foreach (var flow in deadLetters.GroupBy(l => l.Flow))
             {
-                console.MarkupLineInterpolated($"  {letter.Source}: {letter.Code} on {letter.Field ?? "-"}: {letter.Message}");
+                console.MarkupLineInterpolated($" [bold]{flow.Key}[/]:");
+                foreach (var letter in flow.Take(DeadLettersShownPerFlow))
+                {
+                    console.MarkupLineInterpolated($"  {letter.Source}: {letter.Code} on {letter.Field ?? "-"}: {letter.Message}");
+                }
+                if (flow.Count() > DeadLettersShownPerFlow) console.MarkupLine($"  … and {flow.Count() - DeadLettersShownPerFlow} more.");
             }
             console.MarkupLine($"\nThe CRM now holds {crm.Contacts.Count:N0} contacts.");
+            var salesOrders = crm.SalesOrders.All();
+            console.MarkupLine($"It holds {salesOrders.Count:N0} sales orders ({salesOrders.Count(o => o.Value<string>("Status") == "Cancelled"):N0} cancelled) "
+                + $"with {salesOrders.Sum(o => (o["Ordered_Items"] as JArray)?.Count ?? 0):N0} lines, {crm.Products.Count:N0} products "
+                + $"and {crm.Cases.Count:N0} cases; {crm.Contacts.All().Count(c => c["Latest_NPS"] is { Type: not JTokenType.Null }):N0} contacts carry their latest NPS.");
             return runs.Max(r => ReportTable.ExitCode(r.Item2));
         }
         finally

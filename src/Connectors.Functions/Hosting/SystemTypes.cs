@@ -1,5 +1,6 @@
 using Connectors.BusinessCentral;
 using Connectors.Shopify;
+using Connectors.Typeform;
 using Connectors.Zoho;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,5 +23,8 @@ internal static class SystemTypes
         new("businesscentral",
             (services, system, settings) => services.AddBusinessCentral(system, settings.Get<BusinessCentralOptions>(Strict) ?? new BusinessCentralOptions()),
             (services, system) => services.GetBusinessCentralConnector(system)),
+        new("typeform",
+            (services, system, settings) => services.AddTypeformConnector(system, settings.Get<TypeformOptions>(Strict) ?? new TypeformOptions()),
+            (services, system) => services.GetTypeformConnector(system)),
     ];
 }
