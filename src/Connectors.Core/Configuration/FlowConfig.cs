@@ -13,4 +13,17 @@ namespace Connectors.Core.Configuration;
 /// <param name="Location">Where the flow was declared.</param>
 /// <param name="Validate">Rules the mapped payload must keep before it is sent (required, email, phone, max_length, allowed).</param>
 public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IReadOnlyList<string> Match,
-    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate);
+    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate)
+{
+    /// <summary>Where the source stream was written; the flow's location when not known.</summary>
+    public SourceLocation? FromLocation { get; init; }
+
+    /// <summary>Where the target stream was written; the flow's location when not known.</summary>
+    public SourceLocation? ToLocation { get; init; }
+
+    /// <summary>Where the mapping was written; the flow's location when not known.</summary>
+    public SourceLocation? MappingLocation { get; init; }
+
+    /// <summary>The default mapping the flow starts from (<c>mapping: { use: … }</c>), or <see langword="null"/>.</summary>
+    public string? DefaultMapping { get; init; }
+}
