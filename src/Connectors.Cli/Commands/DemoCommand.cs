@@ -51,7 +51,7 @@ internal static class DemoCommand
             ["ZOHO_CLIENT_ID"] = crm.ClientId,
             ["ZOHO_CLIENT_SECRET"] = crm.ClientSecret,
             ["ZOHO_REFRESH_TOKEN"] = crm.RefreshToken,
-        }));
+        }), SystemTypes.DefaultMappings);
 
         var stateFolder = Directory.CreateTempSubdirectory("connectors-demo-");
         try

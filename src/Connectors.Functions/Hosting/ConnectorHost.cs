@@ -91,6 +91,16 @@ internal sealed class ConnectorHost : IAsyncDisposable
         return await _services.GetRequiredService<SyncRun>().RunAsync(flow, source, target, progress, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Plans one flow: what a run would do with at most <paramref name="limit"/> changed records, writing nothing.</summary>
+    public async Task<PlanReport> PlanAsync(string flowName, int limit, CancellationToken cancellationToken)
+    {
+        var flowConfig = _config.Flow(flowName);
+        var flow = _config.Compile(flowConfig);
+        var source = Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from");
+        var target = Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to");
+        return await new SyncPlan(State).PlanAsync(flow, source, target, limit, cancellationToken).ConfigureAwait(false);
+    }
+
     private T Connector<T>(string systemName, FlowConfig flow, string verb) where T : class
     {
         var system = _config.Systems[systemName];
