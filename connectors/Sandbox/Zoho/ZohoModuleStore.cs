@@ -221,6 +221,14 @@ public sealed partial class ZohoModuleStore
                 }
                 continue;
             }
+            if (field.DataType == "subform")
+            {
+                if (property.Value is not JArray)
+                {
+                    return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", "jsonarray")));
+                }
+                continue;
+            }
             if (property.Value is not JValue { Value: not null } scalar)
             {
                 return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", field.DataType)));

@@ -40,6 +40,7 @@ public sealed class ZohoSandbox : IAsyncDisposable
         _modules = new Dictionary<string, ZohoModuleStore>(StringComparer.Ordinal)
         {
             ["Contacts"] = new ZohoModuleStore("Contacts", [.. ContactFields, .. options.ExtraContactFields], "Email", clock, options.TimeZone, NextId),
+            ["Sales_Orders"] = new ZohoModuleStore("Sales_Orders", SalesOrderFields, "Subject", clock, options.TimeZone, NextId),
         };
         Seed(random, clock);
     }
@@ -69,6 +70,41 @@ public sealed class ZohoSandbox : IAsyncDisposable
         new("Modified_Time", "datetime", ReadOnly: true),
         new("Created_By", "ownerlookup", ReadOnly: true),
         new("Modified_By", "ownerlookup", ReadOnly: true),
+    ];
+
+    /// <summary>
+    /// The standard fields of the sandbox's Sales_Orders module (shared reference zoho-crm.md §3.4, §4.4):
+    /// Subject and the Ordered_Items subform are mandatory; Status and Carrier are picklists with Zoho's default values.
+    /// </summary>
+    public static IReadOnlyList<ZohoSandboxField> SalesOrderFields { get; } =
+    [
+        new("Subject", "text", 255, Mandatory: true),
+        new("SO_Number", "autonumber", ReadOnly: true),
+        new("Customer_No", "text", 50),
+        new("Purchase_Order", "text", 50),
+        new("Due_Date", "date"),
+        new("Status", "picklist", PickListValues: ["Created", "Approved", "Delivered", "Cancelled"]),
+        new("Carrier", "picklist", PickListValues: ["FedEX", "UPS", "USPS", "DHL", "BlueDart"]),
+        new("Contact_Name", "lookup"),
+        new("Account_Name", "lookup"),
+        new("Billing_Street", "text", 250),
+        new("Billing_City", "text", 30),
+        new("Billing_State", "text", 30),
+        new("Billing_Code", "text", 30),
+        new("Billing_Country", "text", 30),
+        new("Shipping_Street", "text", 250),
+        new("Shipping_City", "text", 30),
+        new("Shipping_State", "text", 30),
+        new("Shipping_Code", "text", 30),
+        new("Shipping_Country", "text", 30),
+        new("Ordered_Items", "subform", Mandatory: true),
+        new("Discount", "currency"),
+        new("Sub_Total", "currency", ReadOnly: true),
+        new("Grand_Total", "currency", ReadOnly: true),
+        new("Description", "textarea", 32000),
+        new("Owner", "ownerlookup", ReadOnly: true),
+        new("Created_Time", "datetime", ReadOnly: true),
+        new("Modified_Time", "datetime", ReadOnly: true),
     ];
 
     /// <summary>The Zoho Accounts server to send token requests to.</summary>

@@ -20,12 +20,17 @@ namespace Connectors.Core.Configuration;
 public sealed class ConfigCheck
 {
     private readonly ISystemCatalog _catalog;
+    private readonly DefaultMappingCatalog _defaults;
     private readonly List<ConfigError> _errors = [];
     private readonly List<SchemaUse> _uses = [];
     private readonly Dictionary<string, SystemConnection> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), (StreamSchema? Schema, SchemaOrigin Origin)> _streams = [];
 
-    private ConfigCheck(ISystemCatalog catalog) => _catalog = catalog;
+    private ConfigCheck(ISystemCatalog catalog, DefaultMappingCatalog defaults)
+    {
+        _catalog = catalog;
+        _defaults = defaults;
+    }
 
     /// <summary>Checks config text; <paramref name="file"/> names it in errors.</summary>
     /// <param name="yaml">The config text.</param>
@@ -38,7 +43,8 @@ public sealed class ConfigCheck
         ISystemCatalog catalog, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var check = new ConfigCheck(catalog);
+        ArgumentNullException.ThrowIfNull(defaults);
+        var check = new ConfigCheck(catalog, defaults);
         var reading = ConfigLoader.Read(yaml, file, secrets, defaults);
         check._errors.AddRange(reading.Errors);
         if (reading.Config is { } config)
@@ -100,7 +106,9 @@ public sealed class ConfigCheck
                 Error(at, flow, rule.Target, $"{flow.To} has no field '{rule.Target}'{Suggest(rule.Target, to.Fields)}");
             }
         }
-        if (target.Schema is { } written) CheckRequiredAndMatch(flow, written, mapping);
+        // A default mapping that does not exist was reported; what it would have mapped cannot be judged.
+        var mappingKnown = flow.DefaultMapping is null || _defaults.Find(flow.DefaultMapping) is not null;
+        if (target.Schema is { } written && mappingKnown) CheckRequiredAndMatch(flow, written, mapping);
     }
 
     private void CheckRequiredAndMatch(FlowConfig flow, StreamSchema target, FieldMapping mapping)
