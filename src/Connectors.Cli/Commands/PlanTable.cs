@@ -37,9 +37,9 @@ internal static class PlanTable
     {
         var lines = new List<string> { $"→ {update.TargetId}" };
         if (update.Changes.Count == 0) lines.Add("(the target already holds these values; the fields are sent again)");
-        lines.AddRange(update.Changes.Select(c => update.TargetRead
+        lines.AddRange(update.Changes.Select(c => c.BeforeRead
             ? $"{c.Field}: {Show(c.Before)} → {Show(c.After)}"
-            : $"{c.Field} → {Show(c.After)}"));
+            : $"{c.Field}: (not read) → {Show(c.After)}"));
         if (!update.TargetRead) lines.Add("(the target record's current version could not be read)");
         return string.Join("\n", lines);
     }

@@ -82,8 +82,9 @@ public sealed class SyncPlan(ISyncStateStore state)
         var changes = new List<FieldChange>();
         foreach (var property in payload.Properties())
         {
+            var read = now?.ContainsKey(property.Name) == true;
             var before = Values.Normalize(now?[property.Name]);
-            if (now is null || !Same(property.Value, before)) changes.Add(new FieldChange(property.Name, before, property.Value));
+            if (!read || !Same(property.Value, before)) changes.Add(new FieldChange(property.Name, before, property.Value) { BeforeRead = read });
         }
         return new PlannedRecord.Update(source, targetId, changes, now is not null, payload);
     }
