@@ -44,14 +44,16 @@ internal static class ValidateCommand
 
     private static void Write(IAnsiConsole console, ConfigCheckReport report)
     {
+        // One error a line, never wrapped, so that a log can be searched by file:line.
+        var lines = console.Profile.Out.Writer;
         console.MarkupLineInterpolated($"[bold]{report.File}[/]: {report.FlowCount} flow(s).");
-        foreach (var use in report.Schemas) console.WriteLine($"  {use}");
+        foreach (var use in report.Schemas) lines.WriteLine($"  {use}");
         if (report.IsClean)
         {
             console.MarkupLine("[green]No errors.[/]");
             return;
         }
         console.MarkupLine($"[red]{report.Errors.Count} error(s):[/]");
-        foreach (var error in report.Errors) console.WriteLine($"  {error}");
+        foreach (var error in report.Errors) lines.WriteLine($"  {error}");
     }
 }
