@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Connectors.Core.Connectors;
 using Connectors.Core.Records;
+using Connectors.Core.Schema;
 using Connectors.Core.Sync;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
@@ -18,7 +19,7 @@ namespace Connectors.Shopify;
 /// answer and waits out THROTTLED answers on the injected clock; 429 and 5xx are the resilience
 /// pipeline's to retry.
 /// </summary>
-public sealed class ShopifyConnector : ISourceConnector
+public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams
 {
     /// <summary>The most nodes a Shopify connection returns per page.</summary>
     public const int MaxPageSize = 250;
@@ -63,6 +64,17 @@ public sealed class ShopifyConnector : ISourceConnector
 
     /// <summary>The streams this connector reads.</summary>
     public static IReadOnlyCollection<string> Streams => [.. ShopifyStream.All.Keys];
+
+    /// <inheritdoc />
+    public IReadOnlyList<StreamSchema> BuiltInStreams => ShopifySchemas.BuiltIn;
+
+    /// <inheritdoc />
+    /// <remarks>False: a record holds exactly the connector's GraphQL selection, which the built-in schema describes.</remarks>
+    public bool DescribesLive => false;
+
+    /// <inheritdoc />
+    public Task<StreamSchema?> DescribeLiveAsync(string stream, CancellationToken cancellationToken) =>
+        Task.FromResult(ShopifySchemas.BuiltIn.FirstOrDefault(s => s.Name == stream));
 
     /// <inheritdoc />
     /// <remarks>

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Connectors.Core.Connectors;
 using Connectors.Core.Records;
+using Connectors.Core.Schema;
 using Connectors.Core.Sync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,7 @@ namespace Connectors.Zoho;
 /// <c>{system}.{module}</c> and carry Zoho's own fields, <c>id</c> and <c>Modified_Time</c> included.
 /// Get one from the container with <see cref="ZohoServiceCollectionExtensions.GetZohoConnector"/>.
 /// </summary>
-public sealed class ZohoConnector : ISourceConnector, ITargetConnector
+public sealed class ZohoConnector : ISourceConnector, ITargetConnector, IDescribeStreams
 {
     /// <summary>Zoho takes at most this many records in one insert, update or upsert call.</summary>
     public const int MaxRecordsPerWrite = 100;
@@ -261,6 +262,26 @@ public sealed class ZohoConnector : ISourceConnector, ITargetConnector
         if (response.StatusCode is HttpStatusCode.NoContent) return null;
         if (!response.IsSuccessStatusCode) throw Failure(response, $"Reading {module} {id}");
         return response.Content?.Data.FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StreamSchema> BuiltInStreams => ZohoSchemas.BuiltIn;
+
+    /// <inheritdoc />
+    public bool DescribesLive => true;
+
+    /// <inheritdoc />
+    /// <remarks>Reads the module's fields metadata: this org's custom fields, picklist values and mandatory fields included. A module Zoho does not know (<c>INVALID_MODULE</c>) is <see langword="null"/>.</remarks>
+    public async Task<StreamSchema?> DescribeLiveAsync(string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ZohoSchemas.FromMetadata(stream, await DescribeFieldsAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ConnectorException e) when (e.VendorCode == "INVALID_MODULE")
+        {
+            return null;
+        }
     }
 
     private async Task<IEnumerable<WriteOutcome>> WriteChunkAsync(string stream, WriteRequest[] chunk, bool upsert,

@@ -16,5 +16,7 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
     FunctionsCommand.Create(),
     ReplayCommand.Create(),
     PublishCommand.Create(),
+    ValidateCommand.Create(),
+    PlanCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -65,6 +65,7 @@ public sealed class ZohoSandbox : IAsyncDisposable
         new("Title", "text", 100),
         new("Department", "text", 100),
         new("Account_Name", "lookup"),
+        new("Lead_Source", "picklist", PickListValues: ["-None-", "Advertisement", "Cold Call", "Employee Referral", "External Referral", "Online Store", "Partner", "Trade Show", "Web Download", "Web Research", "Chat"]),
         new("Mailing_Street", "text", 250),
         new("Mailing_City", "text", 100),
         new("Mailing_State", "text", 100),

@@ -13,5 +13,6 @@ namespace Connectors.Sandbox.Zoho;
 /// <param name="ReadOnly">Whether the API ignores values written to it (system stamps, computed totals).</param>
 /// <param name="LookupModule">For a lookup, the module whose record id it must name (an unknown id is <c>INVALID_DATA</c>); <see langword="null"/> to accept any id.</param>
 /// <param name="Rows">For a subform, the fields of one row.</param>
+/// <param name="PickListValues">For a picklist, the values the fields metadata lists (<c>actual_value</c> and <c>display_value</c> alike).</param>
 public sealed record ZohoSandboxField(string ApiName, string DataType, int? MaxLength = null, bool Mandatory = false, bool Unique = false,
-    bool ReadOnly = false, string? LookupModule = null, IReadOnlyList<ZohoSandboxField>? Rows = null);
+    bool ReadOnly = false, string? LookupModule = null, IReadOnlyList<ZohoSandboxField>? Rows = null, IReadOnlyList<string>? PickListValues = null);

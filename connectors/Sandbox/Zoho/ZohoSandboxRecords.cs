@@ -195,6 +195,7 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             ["system_mandatory"] = f.Mandatory,
             ["unique"] = f.Unique ? new JObject { ["casesensitive"] = false } : new JObject(),
             ["read_only"] = f.ReadOnly,
+            ["pick_list_values"] = new JArray((f.PickListValues ?? []).Select(v => new JObject { ["display_value"] = v, ["actual_value"] = v })),
         }));
         await ZohoReply.Json(context, 200, new JObject { ["fields"] = fields });
     }

@@ -64,7 +64,7 @@ internal static class DemoCommand
             ["TYPEFORM_URL"] = survey.BaseUrl.ToString(),
             ["TYPEFORM_ACCESS_TOKEN"] = survey.AccessToken,
             ["TYPEFORM_FORM_ID"] = survey.FormId,
-        }));
+        }), SystemTypes.DefaultMappings);
 
         var stateFolder = Directory.CreateTempSubdirectory("connectors-demo-");
         try

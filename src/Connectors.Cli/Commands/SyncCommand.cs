@@ -25,7 +25,7 @@ internal static class SyncCommand
             var console = AnsiConsole.Console;
             try
             {
-                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver(), SystemTypes.DefaultMappings);
                 await using var host = ConnectorHost.Build(loaded, CommandOptions.StatePath(parse.GetValue(state), configFile),
                     TimeProvider.System, NullLoggerFactory.Instance);
                 var report = await RunWithProgress.SyncAsync(console, host, parse.GetValue(flow)!, cancellationToken);

@@ -20,24 +20,43 @@ public static partial class ConfigLoader
     private static readonly HashSet<string> FlowKeys = ["from", "to", "match", "mapping", "validate", "schedule", "reconcile", "webhooks"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
+    /// <param name="path">The config file.</param>
+    /// <param name="secrets">Resolves <c>${env:…}</c> and <c>${secret:…}</c> references.</param>
+    /// <param name="defaults">The default mappings flows may <c>use</c>; none when <see langword="null"/>.</param>
     /// <exception cref="ConfigException">The file is missing or wrong; lists every error.</exception>
-    public static ConnectorConfig Load(string path, ISecretResolver secrets)
+    public static ConnectorConfig Load(string path, ISecretResolver secrets, DefaultMappingCatalog? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!System.IO.File.Exists(path))
         {
             throw new ConfigException([new ConfigError(new SourceLocation(path, 1, 1), null, null, "the config file does not exist.")]);
         }
-        return Parse(System.IO.File.ReadAllText(path), path, secrets);
+        return Parse(System.IO.File.ReadAllText(path), path, secrets, defaults);
     }
 
     /// <summary>Parses config text; <paramref name="file"/> names it in errors.</summary>
+    /// <param name="yaml">The config text.</param>
+    /// <param name="file">The file's name, for locations.</param>
+    /// <param name="secrets">Resolves <c>${env:…}</c> and <c>${secret:…}</c> references.</param>
+    /// <param name="defaults">The default mappings flows may <c>use</c>; none when <see langword="null"/>.</param>
     /// <exception cref="ConfigException">The text is not a valid config; lists every error.</exception>
-    public static ConnectorConfig Parse(string yaml, string file, ISecretResolver secrets)
+    public static ConnectorConfig Parse(string yaml, string file, ISecretResolver secrets, DefaultMappingCatalog? defaults = null)
+    {
+        var reading = Read(yaml, file, secrets, defaults);
+        if (reading.Errors.Count > 0) throw new ConfigException(reading.Errors);
+        return reading.Config!;
+    }
+
+    /// <summary>
+    /// Reads config text without throwing: every error found, and as much of the config as could be read
+    /// (systems and flows with errors of their own are left out or partial), so that <c>validate</c> can go
+    /// on to check the rest. <see cref="ConfigReading.Config"/> is <see langword="null"/> when the text is not a YAML mapping.
+    /// </summary>
+    public static ConfigReading Read(string yaml, string file, ISecretResolver secrets, DefaultMappingCatalog? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(secrets);
-        var reader = new Reader(file, secrets);
+        var reader = new Reader(file, secrets, defaults ?? DefaultMappingCatalog.Empty);
         var stream = new YamlStream();
         try
         {
@@ -45,23 +64,22 @@ public static partial class ConfigLoader
         }
         catch (YamlException e)
         {
-            throw new ConfigException([new ConfigError(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column), null, null,
+            return new ConfigReading(null, [new ConfigError(new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column), null, null,
                 $"this is not valid YAML: {e.InnerException?.Message ?? e.Message}")]);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            throw new ConfigException([new ConfigError(new SourceLocation(file, 1, 1), null, null,
+            return new ConfigReading(null, [new ConfigError(new SourceLocation(file, 1, 1), null, null,
                 "the config must be a mapping with 'systems' and 'flows'.")]);
         }
         var config = reader.Read(root);
-        if (reader.Errors.Count > 0) throw new ConfigException(reader.Errors);
-        return config;
+        return new ConfigReading(config, reader.Errors);
     }
 
     [GeneratedRegex(@"\$\{(?<kind>env|secret):(?<name>[A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();
 
-    private sealed class Reader(string file, ISecretResolver secrets)
+    private sealed class Reader(string file, ISecretResolver secrets, DefaultMappingCatalog defaults)
     {
         public List<ConfigError> Errors { get; } = [];
 
@@ -110,6 +128,7 @@ public static partial class ConfigLoader
             var type = Child(map, "type") is YamlScalarNode t ? t.Value ?? "" : "";
             if (type.Length == 0) Error(map, null, name, "the system has no 'type'.");
             var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            var unresolved = new List<string>();
             if (Child(map, "settings") is YamlMappingNode settingsNode)
             {
                 foreach (var (settingKey, settingValue) in settingsNode.Children)
@@ -118,12 +137,14 @@ public static partial class ConfigLoader
                     if (settingValue is not YamlScalarNode scalar)
                     {
                         Error(settingValue, null, $"{name}.{settingName}", "a setting must be a single value.");
+                        unresolved.Add(settingName);
                         continue;
                     }
                     if (Resolve(scalar, $"{name}.{settingName}") is { } resolved) settings[settingName] = resolved;
+                    else unresolved.Add(settingName);
                 }
             }
-            return new SystemConfig(name, type, settings, At(key));
+            return new SystemConfig(name, type, settings, At(key)) { UnresolvedSettings = unresolved };
         }
 
         private FlowConfig? ReadFlow(YamlNode key, YamlNode node, Dictionary<string, SystemConfig> systems)
@@ -153,16 +174,27 @@ public static partial class ConfigLoader
                     break;
             }
             var fields = new List<MappingField>();
+            string? defaultName = null;
+            SourceLocation? mappingAt = null;
             if (Child(map, "mapping") is { } mappingNode)
             {
+                mappingAt = At(mappingNode);
                 if (mappingNode is YamlMappingNode mapping)
                 {
-                    foreach (var (fieldKey, rule) in mapping.Children)
+                    if (Child(mapping, "use") is { } use)
                     {
-                        fields.Add(new MappingField(Scalar(fieldKey), ToJson(rule), At(rule)));
+                        defaultName = Scalar(use);
+                        fields.AddRange(WithDefaults(mapping, use, name, from, to, systems));
+                    }
+                    else
+                    {
+                        foreach (var (fieldKey, rule) in mapping.Children)
+                        {
+                            fields.Add(new MappingField(Scalar(fieldKey), ToJson(rule), At(rule)));
+                        }
                     }
                 }
-                else Error(mappingNode, name, null, "'mapping' maps target fields to rules.");
+                else Error(mappingNode, name, null, "'mapping' maps target fields to rules, or names a default mapping with 'use'.");
             }
             else Error(map, name, null, "the flow has no 'mapping'.");
             var validate = new List<ValidationField>();
@@ -181,7 +213,16 @@ public static partial class ConfigLoader
             var reconcile = Cron(map, "reconcile", name);
             var webhooks = Flag(map, "webhooks", name);
             if (from is null || to is null) return null;
-            return new FlowConfig(name, from, to, match, fields, At(key), validate) { Schedule = schedule, Reconcile = reconcile, Webhooks = webhooks };
+            return new FlowConfig(name, from, to, match, fields, At(key), validate)
+            {
+                Schedule = schedule,
+                Reconcile = reconcile,
+                Webhooks = webhooks,
+                FromLocation = At(Child(map, "from")!),
+                ToLocation = At(Child(map, "to")!),
+                MappingLocation = mappingAt,
+                DefaultMapping = defaultName,
+            };
         }
 
         /// <summary>A 6-field NCRONTAB expression (seconds first, as Azure Functions timers read it), or null when absent or wrong.</summary>
@@ -223,6 +264,76 @@ public static partial class ConfigLoader
                 case var other:
                     Error(other, flow, key, $"'{key}' is true or false.");
                     return false;
+            }
+        }
+
+        /// <summary>
+        /// <c>mapping: { use: NAME, fields: { … } }</c>: the default mapping's fields, each override
+        /// replacing the field of the same name where it stands or adding a new one at the end, and an
+        /// override of <c>~</c> leaving the default's field out. The default's fields are located at the
+        /// <c>use</c> line, where an integrator can act on them.
+        /// </summary>
+        private List<MappingField> WithDefaults(YamlMappingNode mapping, YamlNode use, string flow, StreamRef? from, StreamRef? to,
+            Dictionary<string, SystemConfig> systems)
+        {
+            foreach (var key in mapping.Children.Keys.Where(k => Scalar(k) is not ("use" or "fields")))
+            {
+                Error(key, flow, Scalar(key), $"'{Scalar(key)}' is beside 'use', where only 'fields' may stand: put field overrides under 'fields'.");
+            }
+            var name = Scalar(use);
+            if (use is not YamlScalarNode || name.Length == 0)
+            {
+                Error(use, flow, "use", "'use' names a default mapping.");
+                return [];
+            }
+            if (defaults.Find(name) is not { } chosen)
+            {
+                var known = defaults.Names.Count == 0 ? "none are installed" : $"the installed ones are: {string.Join(", ", defaults.Names)}";
+                var suggestion = Mapping.Functions.FunctionLibrary.Closest(name, defaults.Names) is { } close ? $"did you mean '{close}'? " : "";
+                Error(use, flow, "use", $"there is no default mapping '{name}'; {suggestion}{known}.");
+                return [];
+            }
+            CheckPair(chosen, use, flow, from, to, systems);
+            var at = At(use);
+            var fields = chosen.Fields.Select(f => f with { Location = at }).ToList();
+            switch (Child(mapping, "fields"))
+            {
+                case null:
+                    break;
+                case YamlMappingNode overrides:
+                    foreach (var (fieldKey, rule) in overrides.Children)
+                    {
+                        var target = Scalar(fieldKey);
+                        var index = fields.FindIndex(f => f.Target == target);
+                        if (YamlJson.IsNull(rule))
+                        {
+                            if (index < 0) Error(fieldKey, flow, target, $"'{target}: ~' leaves out a field of the default mapping, but '{name}' does not map '{target}'; its fields are: {string.Join(", ", chosen.Fields.Select(f => f.Target))}.");
+                            else fields.RemoveAt(index);
+                            continue;
+                        }
+                        var field = new MappingField(target, ToJson(rule), At(rule));
+                        if (index >= 0) fields[index] = field;
+                        else fields.Add(field);
+                    }
+                    break;
+                case var other:
+                    Error(other, flow, "fields", "'fields' maps target fields to rules that replace or add to the default mapping's.");
+                    break;
+            }
+            return fields;
+        }
+
+        private void CheckPair(DefaultMapping chosen, YamlNode use, string flow, StreamRef? from, StreamRef? to, Dictionary<string, SystemConfig> systems)
+        {
+            if (from is null || to is null) return;
+            var fromType = systems[from.System].Type;
+            var toType = systems[to.System].Type;
+            var fits = string.Equals(chosen.From.System, fromType, StringComparison.OrdinalIgnoreCase) && chosen.From.Stream == from.Stream
+                && string.Equals(chosen.To.System, toType, StringComparison.OrdinalIgnoreCase) && chosen.To.Stream == to.Stream;
+            if (!fits)
+            {
+                Error(use, flow, "use", $"the default mapping '{chosen.Name}' maps {chosen.From.System} {chosen.From.Stream} to {chosen.To.System} {chosen.To.Stream}, "
+                    + $"but this flow goes from {from} ({fromType}) to {to} ({toType}).");
             }
         }
 
@@ -284,17 +395,11 @@ public static partial class ConfigLoader
         private static YamlNode? Child(YamlMappingNode map, string key) =>
             map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
-        private static string Scalar(YamlNode node) => node is YamlScalarNode s ? s.Value ?? "" : node.ToString();
+        private static string Scalar(YamlNode node) => YamlJson.Scalar(node);
 
-        private JToken ToJson(YamlNode node) => node switch
-        {
-            YamlScalarNode scalar => new JValue(scalar.Value),
-            YamlSequenceNode sequence => new JArray(sequence.Children.Select(ToJson)),
-            YamlMappingNode mapping => new JObject(mapping.Children.Select(c => new JProperty(Scalar(c.Key), ToJson(c.Value)))),
-            _ => JValue.CreateNull(),
-        };
+        private static JToken ToJson(YamlNode node) => YamlJson.ToJson(node);
 
-        private SourceLocation At(YamlNode node) => new(file, (int)node.Start.Line, (int)node.Start.Column);
+        private SourceLocation At(YamlNode node) => YamlJson.At(file, node);
 
         private void Error(YamlNode node, string? flow, string? field, string message) => Errors.Add(new ConfigError(At(node), flow, field, message));
     }

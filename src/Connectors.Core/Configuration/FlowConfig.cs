@@ -27,4 +27,16 @@ public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IRead
 
     /// <summary>Whether webhook deliveries of the source system about the source stream trigger this flow.</summary>
     public bool Webhooks { get; init; }
+
+    /// <summary>Where the source stream was written; the flow's location when not known.</summary>
+    public SourceLocation? FromLocation { get; init; }
+
+    /// <summary>Where the target stream was written; the flow's location when not known.</summary>
+    public SourceLocation? ToLocation { get; init; }
+
+    /// <summary>Where the mapping was written; the flow's location when not known.</summary>
+    public SourceLocation? MappingLocation { get; init; }
+
+    /// <summary>The default mapping the flow starts from (<c>mapping: { use: … }</c>), or <see langword="null"/>.</summary>
+    public string? DefaultMapping { get; init; }
 }

@@ -206,24 +206,13 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
 
         private void Handle(Record record, Link? link, MappingContext context)
         {
-            Newtonsoft.Json.Linq.JObject payload;
-            try
+            var prepared = PreparedRecord.Of(flow, record, link, context);
+            if (prepared is PreparedRecord.Failed failed)
             {
-                payload = flow.Mapping.Apply(record.Data, context);
-            }
-            catch (MappingException e)
-            {
-                DeadLetter(record, "MAPPING_FAILED", e.Field, e.Reason);
+                DeadLetter(record, failed.Code, failed.Field, failed.Message);
                 return;
             }
-            var failures = flow.Validation.Validate(payload);
-            if (failures.Count > 0)
-            {
-                DeadLetter(record, "VALIDATION_FAILED", failures[0].Field, string.Join("; ", failures));
-                return;
-            }
-            var fingerprint = Fingerprint.Of(payload);
-            if (link is not null && link.Fingerprint == fingerprint)
+            if (prepared is not PreparedRecord.Ready(var payload, var fingerprint))
             {
                 Unchanged++;
                 return;

@@ -107,6 +107,13 @@ internal sealed class ConnectorHost : IAsyncDisposable
         return await _services.GetRequiredService<SyncRun>().RunAsync(flow, source, target, progress, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Plans one flow: what a run would do with at most <paramref name="limit"/> changed records, writing nothing.</summary>
+    public async Task<PlanReport> PlanAsync(string flowName, int limit, CancellationToken cancellationToken)
+    {
+        var (flow, source, target) = Resolve(flowName);
+        return await new SyncPlan(State).PlanAsync(flow, source, target, limit, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Syncs the named source records of one flow as they are now (the webhook path); the watermark stays.</summary>
     public async Task<SyncReport> SyncIdsAsync(string flowName, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
 using Connectors.BusinessCentral;
+using Connectors.Core.Configuration;
+using Connectors.Core.Resilience;
 using Connectors.Shopify;
 using Connectors.Typeform;
 using Connectors.Zoho;
@@ -15,16 +17,29 @@ internal static class SystemTypes
     public static IReadOnlyList<SystemType> All { get; } =
     [
         new("shopify",
-            (services, system, settings) => services.AddShopifyConnector(system, settings.Get<ShopifyOptions>(Strict) ?? new ShopifyOptions()),
-            (services, system) => services.GetShopifyConnector(system)),
+            (services, system, settings, resilience) => services.AddShopifyConnector(system,
+                With(settings.Get<ShopifyOptions>(Strict) ?? new ShopifyOptions(), o => o.Resilience = resilience ?? o.Resilience)),
+            (services, system) => services.GetShopifyConnector(system),
+            () => ShopifySchemas.BuiltIn),
         new("zoho",
-            (services, system, settings) => services.AddZohoSystem(system).Bind(settings, Strict),
-            (services, system) => services.GetZohoConnector(system)),
+            (services, system, settings, resilience) => services.AddZohoSystem(system, resilience).Bind(settings, Strict),
+            (services, system) => services.GetZohoConnector(system),
+            () => ZohoSchemas.BuiltIn),
         new("businesscentral",
-            (services, system, settings) => services.AddBusinessCentral(system, settings.Get<BusinessCentralOptions>(Strict) ?? new BusinessCentralOptions()),
+            (services, system, settings, resilience) => services.AddBusinessCentral(system,
+                With(settings.Get<BusinessCentralOptions>(Strict) ?? new BusinessCentralOptions(), o => o.Resilience = resilience ?? o.Resilience)),
             (services, system) => services.GetBusinessCentralConnector(system)),
         new("typeform",
             (services, system, settings) => services.AddTypeformConnector(system, settings.Get<TypeformOptions>(Strict) ?? new TypeformOptions()),
             (services, system) => services.GetTypeformConnector(system)),
     ];
+
+    /// <summary>The default mappings every connector of this build ships, for <c>mapping: { use: … }</c>.</summary>
+    public static DefaultMappingCatalog DefaultMappings { get; } = new(ZohoDefaultMappings.All);
+
+    private static T With<T>(T options, Action<T> change)
+    {
+        change(options);
+        return options;
+    }
 }
