@@ -30,7 +30,8 @@ internal static class SystemTypes
                 With(settings.Get<BusinessCentralOptions>(Strict) ?? new BusinessCentralOptions(), o => o.Resilience = resilience ?? o.Resilience)),
             (services, system) => services.GetBusinessCentralConnector(system)),
         new("typeform",
-            (services, system, settings) => services.AddTypeformConnector(system, settings.Get<TypeformOptions>(Strict) ?? new TypeformOptions()),
+            (services, system, settings, resilience) => services.AddTypeformConnector(system,
+                With(settings.Get<TypeformOptions>(Strict) ?? new TypeformOptions(), o => o.Resilience = resilience ?? o.Resilience)),
             (services, system) => services.GetTypeformConnector(system)),
     ];
 

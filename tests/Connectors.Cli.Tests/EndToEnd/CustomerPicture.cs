@@ -78,8 +78,8 @@ internal sealed class CustomerPicture : IAsyncDisposable
             ["BC_BASE_URL"] = erp.ApiBaseUrl.ToString(),
         });
         var folder = Directory.CreateTempSubdirectory("connectors-picture-");
-        var crmConfig = ConfigLoader.Parse(Resource(typeof(DemoCommand).Assembly, "demo.yaml"), "samples/demo.yaml", secrets);
-        var erpConfig = ConfigLoader.Parse(Resource(typeof(CustomerPicture).Assembly, "shop-to-erp.yaml"), "samples/shop-to-erp.yaml", secrets);
+        var crmConfig = ConfigLoader.Parse(Resource(typeof(DemoCommand).Assembly, "demo.yaml"), "samples/demo.yaml", secrets, SystemTypes.DefaultMappings);
+        var erpConfig = ConfigLoader.Parse(Resource(typeof(CustomerPicture).Assembly, "shop-to-erp.yaml"), "samples/shop-to-erp.yaml", secrets, SystemTypes.DefaultMappings);
         var crmHost = ConnectorHost.Build(crmConfig, Path.Combine(folder.FullName, "crm.db"), clock, NullLoggerFactory.Instance);
         var erpHost = ConnectorHost.Build(erpConfig, Path.Combine(folder.FullName, "erp.db"), clock, NullLoggerFactory.Instance);
         return new CustomerPicture(clock, shop, crm, survey, erp, crmHost, erpHost, folder);

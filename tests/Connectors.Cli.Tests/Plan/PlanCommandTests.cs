@@ -38,6 +38,9 @@ public sealed class PlanCommandTests
             ["ZOHO_CLIENT_ID"] = crm.ClientId,
             ["ZOHO_CLIENT_SECRET"] = crm.ClientSecret,
             ["ZOHO_REFRESH_TOKEN"] = crm.RefreshToken,
+            ["TYPEFORM_URL"] = "http://127.0.0.1:9/",
+            ["TYPEFORM_ACCESS_TOKEN"] = "tfp_test",
+            ["TYPEFORM_FORM_ID"] = "nps",
         });
         var folder = Directory.CreateTempSubdirectory("connectors-plan-");
         var statePath = Path.Combine(folder.FullName, "state.db");

@@ -68,9 +68,9 @@ public sealed class SchemaSourceTests(CrmEmulator emulator) : IClassFixture<CrmE
     }
 
     [Fact]
-    public async Task ValidateCommand_DemoConfig_IsCleanAgainstTheLiveCrm_ExitsZero()
+    public async Task ValidateCommand_CustomersConfig_IsCleanAgainstTheLiveCrm_ExitsZero()
     {
-        var (exit, output) = await RunAsync("Samples/demo.yaml", DemoSettings(emulator.Crm.AccountsUrl.ToString(), emulator.Crm.ApiDomain.ToString()));
+        var (exit, output) = await RunAsync("Samples/customers.yaml", DemoSettings(emulator.Crm.AccountsUrl.ToString(), emulator.Crm.ApiDomain.ToString()));
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("crm.Contacts (zoho): checked against the system's live field metadata.", output, StringComparison.Ordinal);
@@ -99,12 +99,12 @@ public sealed class SchemaSourceTests(CrmEmulator emulator) : IClassFixture<CrmE
     }
 
     [Fact]
-    public async Task ValidateCommand_DemoConfigWithoutItsSecrets_NamesEachReference_AndChecksTheRestAgainstTheBuiltInSchema()
+    public async Task ValidateCommand_CustomersConfigWithoutItsSecrets_NamesEachReference_AndChecksTheRestAgainstTheBuiltInSchema()
     {
-        var (exit, output) = await RunAsync("Samples/demo.yaml", new Dictionary<string, string>());
+        var (exit, output) = await RunAsync("Samples/customers.yaml", new Dictionary<string, string>());
 
         Assert.Equal(ExitCodes.BadConfig, exit);
-        Assert.Contains("Samples/demo.yaml:14:20: 'shop.accessToken': the reference ${secret:SHOPIFY_ACCESS_TOKEN} does not resolve", output, StringComparison.Ordinal);
+        Assert.Contains("Samples/customers.yaml:13:20: 'shop.accessToken': the reference ${secret:SHOPIFY_ACCESS_TOKEN} does not resolve", output, StringComparison.Ordinal);
         Assert.Contains("crm.Contacts (zoho): checked against the connector's built-in schema (the system's settings have errors, so it was not asked).", output, StringComparison.Ordinal);
         Assert.DoesNotContain("flow '", output, StringComparison.Ordinal);
     }
@@ -118,6 +118,9 @@ public sealed class SchemaSourceTests(CrmEmulator emulator) : IClassFixture<CrmE
         ["ZOHO_CLIENT_ID"] = "1000.SANDBOXCLIENTID",
         ["ZOHO_CLIENT_SECRET"] = "sandbox-client-secret-7f3a",
         ["ZOHO_REFRESH_TOKEN"] = "1000.sandbox-refresh-token-91c2",
+        ["TYPEFORM_URL"] = "http://127.0.0.1:9/",
+        ["TYPEFORM_ACCESS_TOKEN"] = "tfp_test",
+        ["TYPEFORM_FORM_ID"] = "nps",
     };
 
     private static async Task<(int Exit, string Output)> RunAsync(string path, IReadOnlyDictionary<string, string> settings)
