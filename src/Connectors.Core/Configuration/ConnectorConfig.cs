@@ -1,5 +1,7 @@
+using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
+using Connectors.Core.Sync.TwoWay;
 
 namespace Connectors.Core.Configuration;
 
@@ -22,27 +24,57 @@ public sealed record ConnectorConfig(string File, IReadOnlyDictionary<string, Sy
     {
         ArgumentNullException.ThrowIfNull(flow);
         var errors = new List<ConfigError>();
+        var mapping = CompileRules(flow, flow.Fields, errors);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new Flow(flow.Name, flow.From, flow.To, mapping!, flow.Match);
+    }
+
+    /// <summary>Compiles a two-way flow: both mappings once, its conflict rules with owners resolved to sides.</summary>
+    /// <exception cref="ConfigException">The flow is not two-way, or a mapping does not compile; each error names its field and location.</exception>
+    public TwoWayFlow CompileTwoWay(FlowConfig flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        if (flow.Direction != FlowDirection.TwoWay)
+        {
+            throw new ConfigException([new ConfigError(flow.Location, flow.Name, null, "the flow is one-way; a two-way run needs 'direction: two-way'.")]);
+        }
+        var errors = new List<ConfigError>();
+        var forward = CompileRules(flow, flow.Fields, errors);
+        var reverse = CompileRules(flow, flow.Reverse, errors);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        var rules = flow.Conflicts is not { } conflicts ? ConflictRules.Default : new ConflictRules(
+            conflicts.Policy,
+            conflicts.Owners.ToDictionary(o => o.Key, o => o.Value == "left" || (o.Value != "right" && o.Value == flow.From.System) ? FlowSide.Left : FlowSide.Right,
+                StringComparer.Ordinal),
+            conflicts.Fields,
+            conflicts.Skew);
+        return new TwoWayFlow(flow.Name, flow.From, flow.To, forward!, reverse!, flow.Match, rules, flow.Duplicates);
+    }
+
+    private static FieldMapping? CompileRules(FlowConfig flow, IReadOnlyList<MappingField> fields, List<ConfigError> errors)
+    {
         var rules = new List<KeyValuePair<string, string>>();
-        foreach (var field in flow.Fields)
+        var failed = false;
+        foreach (var field in fields)
         {
             if (field.Rule.Type != Newtonsoft.Json.Linq.JTokenType.String)
             {
                 errors.Add(new ConfigError(field.Location ?? flow.Location, flow.Name, field.Target, "a rule must be an expression string."));
+                failed = true;
                 continue;
             }
             rules.Add(new(field.Target, (string)field.Rule!));
         }
-        FieldMapping? mapping = null;
         try
         {
-            mapping = MappingCompiler.Compile(rules);
+            var mapping = MappingCompiler.Compile(rules);
+            return failed ? null : mapping;
         }
         catch (MappingException e)
         {
-            var location = flow.Fields.FirstOrDefault(f => f.Target == e.Field)?.Location ?? flow.Location;
+            var location = fields.FirstOrDefault(f => f.Target == e.Field)?.Location ?? flow.Location;
             errors.Add(new ConfigError(location, flow.Name, e.Field, e.Reason));
+            return null;
         }
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return new Flow(flow.Name, flow.From, flow.To, mapping!, flow.Match);
     }
 }
