@@ -12,5 +12,6 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
 {
     DemoCommand.Create(),
     SyncCommand.Create(),
+    ConflictsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
