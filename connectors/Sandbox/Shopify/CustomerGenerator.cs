@@ -34,16 +34,17 @@ internal sealed class CustomerGenerator(int seed)
 
     private static readonly string[] Companies = ["Northwind Traders", "Contoso Ltd", "Fabrikam", "Tailspin Toys", "Adventure Works"];
 
-    // Country, ISO code, calling code, national number length, (city, province, province code, postal code) choices.
-    private static readonly (string Country, string Code, string Calling, int Digits, (string City, string? Province, string? ProvinceCode, string Zip)[] Places)[] Countries =
+    // Country, ISO code, calling code, the start of a real number range there (so that phone libraries
+    // accept the numbers) and how many digits follow it, (city, province, province code, postal code) choices.
+    private static readonly (string Country, string Code, string Calling, string Range, int Digits, (string City, string? Province, string? ProvinceCode, string Zip)[] Places)[] Countries =
     [
-        ("United States", "US", "1", 10, [("New York", "New York", "NY", "10001"), ("Austin", "Texas", "TX", "78701"), ("Seattle", "Washington", "WA", "98101"), ("Chicago", "Illinois", "IL", "60601")]),
-        ("Canada", "CA", "1", 10, [("Toronto", "Ontario", "ON", "M5V 2T6"), ("Montréal", "Quebec", "QC", "H2Y 1C6"), ("Vancouver", "British Columbia", "BC", "V6B 1A1")]),
-        ("United Kingdom", "GB", "44", 10, [("London", null, null, "SW1A 1AA"), ("Manchester", null, null, "M1 1AE"), ("Edinburgh", null, null, "EH1 1YZ")]),
-        ("Germany", "DE", "49", 10, [("Berlin", null, null, "10115"), ("München", null, null, "80331"), ("Hamburg", null, null, "20095")]),
-        ("France", "FR", "33", 9, [("Paris", null, null, "75001"), ("Lyon", null, null, "69001"), ("Marseille", null, null, "13001")]),
-        ("Australia", "AU", "61", 9, [("Sydney", "New South Wales", "NSW", "2000"), ("Melbourne", "Victoria", "VIC", "3000"), ("Brisbane", "Queensland", "QLD", "4000")]),
-        ("Japan", "JP", "81", 10, [("Tokyo", "Tokyo", "JP-13", "100-0001"), ("Osaka", "Ōsaka", "JP-27", "530-0001")]),
+        ("United States", "US", "1", "212555", 4, [("New York", "New York", "NY", "10001"), ("Austin", "Texas", "TX", "78701"), ("Seattle", "Washington", "WA", "98101"), ("Chicago", "Illinois", "IL", "60601")]),
+        ("Canada", "CA", "1", "416555", 4, [("Toronto", "Ontario", "ON", "M5V 2T6"), ("Montréal", "Quebec", "QC", "H2Y 1C6"), ("Vancouver", "British Columbia", "BC", "V6B 1A1")]),
+        ("United Kingdom", "GB", "44", "207946", 4, [("London", null, null, "SW1A 1AA"), ("Manchester", null, null, "M1 1AE"), ("Edinburgh", null, null, "EH1 1YZ")]),
+        ("Germany", "DE", "49", "3091", 6, [("Berlin", null, null, "10115"), ("München", null, null, "80331"), ("Hamburg", null, null, "20095")]),
+        ("France", "FR", "33", "14", 7, [("Paris", null, null, "75001"), ("Lyon", null, null, "69001"), ("Marseille", null, null, "13001")]),
+        ("Australia", "AU", "61", "29", 7, [("Sydney", "New South Wales", "NSW", "2000"), ("Melbourne", "Victoria", "VIC", "3000"), ("Brisbane", "Queensland", "QLD", "4000")]),
+        ("Japan", "JP", "81", "35", 7, [("Tokyo", "Tokyo", "JP-13", "100-0001"), ("Osaka", "Ōsaka", "JP-27", "530-0001")]),
     ];
 
     // Seeded on purpose: the same seed must give the same customers in every run.
@@ -54,12 +55,12 @@ internal sealed class CustomerGenerator(int seed)
     {
         var first = Pick(FirstNames);
         var last = Pick(LastNames);
-        var (country, code, calling, digits, places) = Pick(Countries);
+        var (country, code, calling, range, digits, places) = Pick(Countries);
         var place = Pick(places);
         customer.FirstName = first;
         customer.LastName = last;
         customer.Email = $"{Ascii(first)}.{Ascii(last)}{sequence.ToString(CultureInfo.InvariantCulture)}@{Pick(Domains)}";
-        customer.Phone = _random.NextDouble() < 0.8 ? Phone(calling, digits) : null;
+        customer.Phone = _random.NextDouble() < 0.8 ? Phone(calling, range, digits) : null;
         customer.State = _random.NextDouble() switch { < 0.85 => "ENABLED", < 0.93 => "DISABLED", < 0.98 => "INVITED", _ => "DECLINED" };
         customer.Tags = [.. TagPool.OrderBy(_ => _random.Next()).Take(_random.Next(0, 4))];
         customer.Note = _random.NextDouble() < 0.15 ? "Prefers delivery after 5 pm." : null;
@@ -103,10 +104,10 @@ internal sealed class CustomerGenerator(int seed)
         return new DateTimeOffset(utc.Ticks - utc.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
     }
 
-    private string Phone(string calling, int digits)
+    private string Phone(string calling, string range, int digits)
     {
-        var number = new StringBuilder("+").Append(calling).Append(_random.Next(2, 10));
-        for (var i = 1; i < digits; i++) number.Append(_random.Next(0, 10));
+        var number = new StringBuilder("+").Append(calling).Append(range);
+        for (var i = 0; i < digits; i++) number.Append(_random.Next(0, 10));
         return number.ToString();
     }
 

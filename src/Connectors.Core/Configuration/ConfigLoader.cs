@@ -3,6 +3,7 @@ using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
 using Connectors.Core.Sync.TwoWay;
+using Connectors.Core.Validation;
 using Newtonsoft.Json.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -17,7 +18,7 @@ public static partial class ConfigLoader
 {
     private static readonly HashSet<string> TopLevelKeys = ["version", "systems", "flows", "defaults"];
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
-    private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
+    private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
     private static readonly HashSet<string> ConflictKeys = ["policy", "owners", "fields", "skew"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
@@ -205,8 +206,20 @@ public static partial class ConfigLoader
                     Error(other, name, "duplicates", "'duplicates' is link-oldest (link the oldest record, report the others).");
                     break;
             }
+            var validate = new List<ValidationField>();
+            switch (Child(map, "validate"))
+            {
+                case YamlMappingNode rules:
+                    validate.AddRange(rules.Children.Select(r => new ValidationField(Scalar(r.Key), ToJson(r.Value), At(r.Value))));
+                    break;
+                case null:
+                    break;
+                case var other:
+                    Error(other, name, "validate", "'validate' maps target fields to their rules.");
+                    break;
+            }
             if (from is null || to is null) return null;
-            return new FlowConfig(name, from, to, match, fields, At(key))
+            return new FlowConfig(name, from, to, match, fields, At(key), validate)
             {
                 Direction = direction,
                 Reverse = reverse,

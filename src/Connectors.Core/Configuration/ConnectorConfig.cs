@@ -2,6 +2,7 @@ using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
 using Connectors.Core.Sync.TwoWay;
+using Connectors.Core.Validation;
 
 namespace Connectors.Core.Configuration;
 
@@ -18,15 +19,20 @@ public sealed record ConnectorConfig(string File, IReadOnlyDictionary<string, Sy
         ?? throw new ConfigException([new ConfigError(new SourceLocation(File, 1, 1), name, null,
             $"no flow of that name; the config has: {string.Join(", ", Flows.Select(f => f.Name))}.")]);
 
-    /// <summary>Compiles a flow's mapping once, for running it.</summary>
-    /// <exception cref="ConfigException">The mapping does not compile; each error names its field and location.</exception>
+    /// <summary>Compiles a flow's mapping and validation rules once, for running it.</summary>
+    /// <exception cref="ConfigException">A rule does not compile; every error names its field and location.</exception>
     public Flow Compile(FlowConfig flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        var errors = new List<ConfigError>();
-        var mapping = CompileRules(flow, flow.Fields, errors);
+        var errors = MappingCompiler.Check(flow.Fields)
+            .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason))
+            .ToList();
         if (errors.Count > 0) throw new ConfigException(errors);
-        return new Flow(flow.Name, flow.From, flow.To, mapping!, flow.Match);
+        var mapping = MappingCompiler.Compile(flow.Fields);
+        errors.AddRange(ValidationCompiler.Check(flow.Validate, mapping)
+            .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason)));
+        if (errors.Count > 0) throw new ConfigException(errors);
+        return new Flow(flow.Name, flow.From, flow.To, mapping, flow.Match) { Validation = ValidationCompiler.Compile(flow.Validate, mapping) };
     }
 
     /// <summary>Compiles a two-way flow: both mappings once, its conflict rules with owners resolved to sides.</summary>
@@ -53,28 +59,10 @@ public sealed record ConnectorConfig(string File, IReadOnlyDictionary<string, Sy
 
     private static FieldMapping? CompileRules(FlowConfig flow, IReadOnlyList<MappingField> fields, List<ConfigError> errors)
     {
-        var rules = new List<KeyValuePair<string, string>>();
-        var failed = false;
-        foreach (var field in fields)
-        {
-            if (field.Rule.Type != Newtonsoft.Json.Linq.JTokenType.String)
-            {
-                errors.Add(new ConfigError(field.Location ?? flow.Location, flow.Name, field.Target, "a rule must be an expression string."));
-                failed = true;
-                continue;
-            }
-            rules.Add(new(field.Target, (string)field.Rule!));
-        }
-        try
-        {
-            var mapping = MappingCompiler.Compile(rules);
-            return failed ? null : mapping;
-        }
-        catch (MappingException e)
-        {
-            var location = fields.FirstOrDefault(f => f.Target == e.Field)?.Location ?? flow.Location;
-            errors.Add(new ConfigError(location, flow.Name, e.Field, e.Reason));
-            return null;
-        }
+        var found = MappingCompiler.Check(fields)
+            .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason))
+            .ToList();
+        errors.AddRange(found);
+        return found.Count > 0 ? null : MappingCompiler.Compile(fields);
     }
 }

@@ -1,6 +1,7 @@
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
 using Connectors.Core.Sync.TwoWay;
+using Connectors.Core.Validation;
 
 namespace Connectors.Core.Configuration;
 
@@ -11,8 +12,9 @@ namespace Connectors.Core.Configuration;
 /// <param name="Match">Target fields that identify a record not linked yet.</param>
 /// <param name="Fields">The field mapping rules, in the order written.</param>
 /// <param name="Location">Where the flow was declared.</param>
+/// <param name="Validate">Rules the mapped payload must keep before it is sent (required, email, phone, max_length, allowed).</param>
 public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IReadOnlyList<string> Match,
-    IReadOnlyList<MappingField> Fields, SourceLocation Location)
+    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate)
 {
     /// <summary>Which way records go; <see cref="FlowDirection.OneWay"/> unless the config says <c>direction: two-way</c>.</summary>
     public FlowDirection Direction { get; init; } = FlowDirection.OneWay;

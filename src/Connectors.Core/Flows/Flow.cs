@@ -1,4 +1,5 @@
 using Connectors.Core.Mapping;
+using Connectors.Core.Validation;
 
 namespace Connectors.Core.Flows;
 
@@ -8,4 +9,8 @@ namespace Connectors.Core.Flows;
 /// <param name="To">The target stream.</param>
 /// <param name="Mapping">The compiled field mapping from source record to target payload.</param>
 /// <param name="MatchFields">Target fields that identify a record not linked yet, in order of precedence.</param>
-public sealed record Flow(string Name, StreamRef From, StreamRef To, FieldMapping Mapping, IReadOnlyList<string> MatchFields);
+public sealed record Flow(string Name, StreamRef From, StreamRef To, FieldMapping Mapping, IReadOnlyList<string> MatchFields)
+{
+    /// <summary>The rules a mapped payload must pass before it is sent; a payload that breaks one is dead-lettered.</summary>
+    public RecordValidator Validation { get; init; } = RecordValidator.None;
+}

@@ -1,9 +1,10 @@
-using Newtonsoft.Json.Linq;
+using Connectors.Core.Configuration;
+using Connectors.Core.Mapping.Expressions;
 
 namespace Connectors.Core.Mapping;
 
-/// <summary>One compiled rule: how to compute one target field from a source record.</summary>
+/// <summary>One compiled top-level field: its name, where it was written, and its rule.</summary>
 /// <param name="Target">The target field's name.</param>
-/// <param name="Expression">The rule as written in the config, for messages.</param>
-/// <param name="Evaluate">The compiled rule; returns <see langword="null"/> for "no value".</param>
-public sealed record FieldRule(string Target, string Expression, Func<JObject, JToken?> Evaluate);
+/// <param name="Location">Where its rule was written, when known.</param>
+/// <param name="Rule">The compiled rule.</param>
+internal sealed record FieldRule(string Target, SourceLocation? Location, Expr Rule);

@@ -1,95 +1,68 @@
-using System.Globalization;
-using System.Text;
+using Connectors.Core.Configuration;
+using Connectors.Core.Mapping.Rules;
 using Newtonsoft.Json.Linq;
 
 namespace Connectors.Core.Mapping;
 
 /// <summary>
-/// Compiles mapping expressions once per flow. An expression is a source path
-/// (<c>default_address.city</c>, <c>addresses[0].zip</c>), a quoted constant (<c>'Shop'</c>) or a
-/// template (<c>{first_name} {last_name}</c>), followed by transforms after pipes
-/// (<c>email | trim | lower</c>).
+/// Compiles a flow's mapping once: every expression is parsed, every function bound to its arguments,
+/// every time zone, region and format checked, before the first record is read. The rule grammar is in
+/// <c>src/Connectors.Core/Mapping/README.md</c>.
 /// </summary>
 public static class MappingCompiler
 {
-    private static readonly Dictionary<string, Func<JToken?, JToken?>> Transforms = new(StringComparer.Ordinal)
+    /// <summary>Compiles the fields of a mapping, in order.</summary>
+    /// <exception cref="MappingException">A rule is malformed: the first such, naming its field and location. <see cref="Check"/> lists them all.</exception>
+    public static FieldMapping Compile(IEnumerable<MappingField> fields, MappingOptions? options = null)
     {
-        ["trim"] = v => Text(v, s => s.Trim()),
-        ["lower"] = v => Text(v, s => s.ToLowerInvariant()),
-        ["upper"] = v => Text(v, s => s.ToUpperInvariant()),
-        ["empty_as_null"] = v => v is JValue { Type: JTokenType.String } s && string.IsNullOrWhiteSpace((string?)s) ? null : v,
-    };
+        var (mapping, errors) = Build(fields, options ?? MappingOptions.Default);
+        if (errors.Count > 0) throw errors[0];
+        return mapping;
+    }
 
-    /// <summary>Compiles target-field → expression pairs, in order.</summary>
+    /// <summary>Compiles target-field → expression pairs, in order: a shorthand for string rules without locations.</summary>
     /// <exception cref="MappingException">An expression is malformed; names the target field.</exception>
     public static FieldMapping Compile(IEnumerable<KeyValuePair<string, string>> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        return new FieldMapping(fields.Select(f => new FieldRule(f.Key, f.Value, CompileExpression(f.Key, f.Value))));
+        return Compile(fields.Select(f => new MappingField(f.Key, new JValue(f.Value))));
     }
 
-    private static Func<JObject, JToken?> CompileExpression(string target, string expression)
+    /// <summary>Every compile error of a mapping, in config order; empty when it compiles. For <c>validate</c>.</summary>
+    public static IReadOnlyList<MappingException> Check(IEnumerable<MappingField> fields, MappingOptions? options = null) =>
+        Build(fields, options ?? MappingOptions.Default).Errors;
+
+    private static (FieldMapping Mapping, IReadOnlyList<MappingException> Errors) Build(IEnumerable<MappingField> fields, MappingOptions options)
     {
-        var parts = expression.Split('|', StringSplitOptions.TrimEntries);
-        if (parts[0].Length == 0) throw new MappingException(target, "the expression is empty.");
-        var value = CompileValue(target, parts[0]);
-        foreach (var name in parts.Skip(1))
+        ArgumentNullException.ThrowIfNull(fields);
+        var compiler = new RuleCompiler(options);
+        var rules = new List<FieldRule>();
+        var errors = new List<MappingException>();
+        var seen = new Dictionary<string, SourceLocation?>(StringComparer.Ordinal);
+        foreach (var field in fields)
         {
-            if (!Transforms.TryGetValue(name, out var transform))
+            ArgumentNullException.ThrowIfNull(field);
+            if (string.IsNullOrWhiteSpace(field.Target))
             {
-                throw new MappingException(target, $"unknown transform '{name}'; known: {string.Join(", ", Transforms.Keys)}.");
+                errors.Add(new MappingException(field.Target ?? "", field.Location, "a mapped field has no target name."));
+                continue;
             }
-            var inner = value;
-            value = source => transform(inner(source));
-        }
-        return value;
-    }
-
-    private static Func<JObject, JToken?> CompileValue(string target, string text)
-    {
-        if (text.Length >= 2 && text[0] == '\'' && text[^1] == '\'')
-        {
-            var constant = new JValue(text[1..^1]);
-            return _ => constant;
-        }
-        if (text.Contains('{', StringComparison.Ordinal)) return CompileTemplate(target, text);
-        var path = JsonPath.Parse(target, text);
-        return path.Select;
-    }
-
-    private static Func<JObject, JToken?> CompileTemplate(string target, string template)
-    {
-        var literals = new List<string>();
-        var paths = new List<JsonPath>();
-        var rest = template.AsSpan();
-        while (true)
-        {
-            var open = rest.IndexOf('{');
-            if (open < 0) { literals.Add(rest.ToString()); break; }
-            var close = rest[open..].IndexOf('}');
-            if (close < 0) throw new MappingException(target, $"template '{template}' has an unclosed '{{'.");
-            literals.Add(rest[..open].ToString());
-            paths.Add(JsonPath.Parse(target, rest.Slice(open + 1, close - 1).Trim().ToString()));
-            rest = rest[(open + close + 1)..];
-        }
-        return source =>
-        {
-            var text = new StringBuilder();
-            var any = false;
-            for (var i = 0; i < paths.Count; i++)
+            if (!seen.TryAdd(field.Target, field.Location))
             {
-                text.Append(literals[i]);
-                var value = paths[i].Select(source);
-                if (value is null || value.Type == JTokenType.Null) continue;
-                any = true;
-                text.Append(Convert.ToString(((JValue)value).Value, CultureInfo.InvariantCulture));
+                var first = seen[field.Target] is { } at ? $" (first at {at})" : "";
+                errors.Add(new MappingException(field.Target, field.Location, $"the field is mapped twice{first}."));
+                continue;
             }
-            text.Append(literals[^1]);
-            // A template over fields that are all missing is "no value", not a string of separators.
-            return any ? new JValue(text.ToString().Trim()) : null;
-        };
+            try
+            {
+                rules.Add(new FieldRule(field.Target, field.Location, compiler.Compile(field.Rule)));
+            }
+            catch (RuleFailure failure)
+            {
+                failure.Within(field.Target);
+                errors.Add(new MappingException(failure.Path, field.Location, failure.Message, failure));
+            }
+        }
+        return (new FieldMapping([.. rules], compiler.LookupFlows), errors);
     }
-
-    private static JToken? Text(JToken? value, Func<string, string> change) =>
-        value is JValue { Type: JTokenType.String } s ? new JValue(change((string)s!)) : value;
 }

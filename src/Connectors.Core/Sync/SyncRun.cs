@@ -138,10 +138,11 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
         {
             var ids = page.Records.Select(r => r.Key.Id).ToHashSet(StringComparer.Ordinal);
             var links = await state.GetLinksAsync(flow.Name, ids, cancellationToken).ConfigureAwait(false);
+            var context = await MappingContext.LoadAsync(flow.Mapping, page.Records.Select(r => r.Data), state, cancellationToken).ConfigureAwait(false);
             foreach (var record in page.Records)
             {
                 Read++;
-                Handle(record, links.GetValueOrDefault(record.Key.Id));
+                Handle(record, links.GetValueOrDefault(record.Key.Id), context);
                 if (_pending.Count >= _batchSize)
                 {
                     await FlushAsync().ConfigureAwait(false);
@@ -203,16 +204,22 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
             await CommitAsync(links).ConfigureAwait(false);
         }
 
-        private void Handle(Record record, Link? link)
+        private void Handle(Record record, Link? link, MappingContext context)
         {
             Newtonsoft.Json.Linq.JObject payload;
             try
             {
-                payload = flow.Mapping.Apply(record.Data);
+                payload = flow.Mapping.Apply(record.Data, context);
             }
             catch (MappingException e)
             {
                 DeadLetter(record, "MAPPING_FAILED", e.Field, e.Reason);
+                return;
+            }
+            var failures = flow.Validation.Validate(payload);
+            if (failures.Count > 0)
+            {
+                DeadLetter(record, "VALIDATION_FAILED", failures[0].Field, string.Join("; ", failures));
                 return;
             }
             var fingerprint = Fingerprint.Of(payload);
