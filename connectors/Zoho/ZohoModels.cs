@@ -100,6 +100,14 @@ public sealed class ZohoWriteRequest
     public IReadOnlyList<string>? DuplicateCheckFields { get; set; }
 }
 
+/// <summary>The body of <c>POST /crm/v8/coql</c>.</summary>
+public sealed class ZohoQuery
+{
+    /// <summary>The COQL <c>select</c> statement.</summary>
+    [JsonProperty("select_query")]
+    public string SelectQuery { get; set; } = "";
+}
+
 /// <summary>The answer to a write: one result per record, in request order.</summary>
 public sealed class ZohoWriteResponse
 {

@@ -18,5 +18,6 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
     PublishCommand.Create(),
     ValidateCommand.Create(),
     PlanCommand.Create(),
+    ConflictsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -155,3 +155,18 @@ public sealed class SqliteSyncStateStoreTests : SyncStateStoreContract
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetWatermarkAsync(Flow, Token));
     }
 }
+
+/// <summary>The two-way store contract on a fresh SQLite file per fact.</summary>
+public sealed class SqliteTwoWayStateStoreTests : TwoWayStateStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "connectors-state-tests", Guid.NewGuid().ToString("N"));
+
+    protected override async Task<ITwoWayStateStore> OpenStoreAsync(CancellationToken cancellationToken) =>
+        await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = Path.Combine(_folder, "state.db") }, cancellationToken);
+
+    protected override ValueTask DeleteStorageAsync()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -121,6 +121,65 @@ public sealed partial class ZohoModuleStore
         }
     }
 
+    /// <summary>Deletes a record as a CRM user would; it no longer shows in lists, reads by id or queries.</summary>
+    /// <returns>Whether the record existed.</returns>
+    public bool Delete(string id)
+    {
+        lock (_gate)
+        {
+            if (!_records.TryGetValue(id, out var stored)) return false;
+            Store(stored, null);
+            return true;
+        }
+    }
+
+    /// <summary>Deletes every record, so that one sandbox can serve many independent test cases.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _records.Clear();
+            foreach (var byValue in _index.Values) byValue.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Updates the items of one request as one call: when <paramref name="unmodifiedSince"/> is given and any
+    /// of the records was modified after it, nothing is written and the answer is <see langword="null"/>
+    /// (Zoho's 412 <c>ALREADY_MODIFIED</c>: the header holds for the whole call).
+    /// </summary>
+    internal IReadOnlyList<JObject>? UpdateAll(IReadOnlyList<JObject?> items, DateTimeOffset? unmodifiedSince)
+    {
+        lock (_gate)
+        {
+            if (unmodifiedSince is { } since
+                && items.Any(i => i?.Value<string>("id") is { } id && _records.TryGetValue(id, out var stored) && stored.Modified > since))
+            {
+                return null;
+            }
+            var now = Now();
+            return [.. items.Select((item, index) => item is null
+                ? Error("INVALID_DATA", "invalid data", new JObject { ["json_path"] = $"$.data[{index}]" })
+                : UpdateLocked(item, index, now))];
+        }
+    }
+
+    /// <summary>
+    /// The records a COQL query selects: <paramref name="field"/> equal to one of <paramref name="values"/>
+    /// (e-mail fields ignoring case, as Zoho compares them), by id ascending as COQL sorts by default.
+    /// </summary>
+    internal IReadOnlyList<JObject> Select(string field, IReadOnlyCollection<string> values)
+    {
+        lock (_gate)
+        {
+            var ids = values.SelectMany(v => Holders(field, v)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            return [.. ids.Select(id => (JObject)_records[id].Data.DeepClone())];
+        }
+    }
+
+    /// <summary>Whether the module has a field of that API name.</summary>
+    internal bool HasField(string field) => field == "id" || _fields.ContainsKey(field);
+
     internal void Seed(JObject fields, DateTimeOffset modified)
     {
         lock (_gate)
@@ -432,7 +491,7 @@ public sealed partial class ZohoModuleStore
         return _records.Values.Where(s => SameValue(field, s.Data[field], value)).Select(s => s.Id).Order(StringComparer.Ordinal);
     }
 
-    private void Store(Stored? before, Stored after)
+    private void Store(Stored? before, Stored? after)
     {
         foreach (var (field, byValue) in _index)
         {
@@ -440,14 +499,15 @@ public sealed partial class ZohoModuleStore
             {
                 oldIds.Remove(before.Id);
             }
-            if (after.Data[field] is JValue { Type: JTokenType.String } now && ((string?)now)?.Length > 0)
+            if (after?.Data[field] is JValue { Type: JTokenType.String } now && ((string?)now)?.Length > 0)
             {
                 var key = Comparable(field, (string)now!);
                 if (!byValue.TryGetValue(key, out var ids)) byValue[key] = ids = new SortedSet<string>(StringComparer.Ordinal);
                 ids.Add(after.Id);
             }
         }
-        _records[after.Id] = after;
+        if (after is null) _records.Remove(before!.Id);
+        else _records[after.Id] = after;
     }
 
     private string Comparable(string field, string value) =>

@@ -8,7 +8,7 @@ namespace Connectors.Sandbox.Zoho;
 /// An emulator of Zoho CRM (records API v8) and Zoho Accounts (refresh-token grant) on one loopback
 /// HTTP server, behaving as the shared reference zoho-crm.md describes: tokens that expire after an
 /// hour on the sandbox clock, mandatory <c>fields</c>, the 2,000-record discrete paging limit and page
-/// tokens beyond it, <c>If-Modified-Since</c>, upsert by duplicate-check fields, per-record validation
+/// tokens beyond it, <c>If-Modified-Since</c>, <c>If-Unmodified-Since</c> on updates (412 <c>ALREADY_MODIFIED</c>), COQL lookups, upsert by duplicate-check fields, per-record validation
 /// with 207 Multi-Status, and <c>Modified_Time</c> in a non-UTC time zone. Modules: Contacts, Products,
 /// Sales_Orders (the <c>Ordered_Items</c> subform, whose rows only a single-record GET returns) and Cases.
 /// Faults come from <see cref="Faults"/>.
@@ -138,6 +138,8 @@ public sealed class ZohoSandbox : IAsyncDisposable
             routes.MapGet("/crm/v8/{module}/{id}", records.GetOneAsync);
             routes.MapPost("/crm/v8/{module}/upsert", records.UpsertAsync);
             routes.MapPut("/crm/v8/{module}", records.UpdateAsync);
+            routes.MapPut("/crm/v8/{module}/{id}", records.UpdateAsync);
+            routes.MapPost("/crm/v8/coql", records.QueryAsync);
         }, sandbox.RequestLog, sandbox.Faults, cancellationToken).ConfigureAwait(false);
         return sandbox;
     }

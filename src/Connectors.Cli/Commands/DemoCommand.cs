@@ -2,6 +2,8 @@ using System.CommandLine;
 using Connectors.Functions.Hosting;
 using Connectors.Core.Configuration;
 using Connectors.Core.Sync;
+using Connectors.Core.Sync.TwoWay;
+using Connectors.Sandbox.BusinessCentral;
 using Connectors.Sandbox.Shopify;
 using Connectors.Sandbox.Typeform;
 using Connectors.Sandbox.Zoho;
@@ -15,14 +17,17 @@ namespace Connectors.Cli.Commands;
 /// <c>connectors demo</c>: starts the shop, CRM and survey emulators on loopback, syncs the seeded shop
 /// customers into the CRM with <c>samples/demo.yaml</c>, changes a few, syncs again; then the shop's
 /// products and orders (an order edited and one cancelled, synced again), and the answers to an NPS survey
-/// onto the contacts and as cases; and prints what happened. It uses the real config loader, connectors,
-/// engine and state store.
+/// onto the contacts and as cases; and prints what happened. Then a two-way flow between a CRM and an
+/// ERP (<c>samples/two-way-demo.yaml</c>): one field edited on each side, both edits end on both sides; a
+/// phone edited on both sides waits in the conflict queue and syncs once resolved. It uses the real config
+/// loader, connectors, engines and state store.
 /// </summary>
 internal static class DemoCommand
 {
     private const string FlowName = "customers-to-crm";
     private const string Stranger = "newsletter.reader@example.org";
     private const int DeadLettersShownPerFlow = 5;
+    private const string TwoWayFlowName = "contacts-erp";
 
     public static Command Create()
     {
@@ -129,7 +134,9 @@ internal static class DemoCommand
             console.MarkupLine($"It holds {salesOrders.Count:N0} sales orders ({salesOrders.Count(o => o.Value<string>("Status") == "Cancelled"):N0} cancelled) "
                 + $"with {salesOrders.Sum(o => (o["Ordered_Items"] as JArray)?.Count ?? 0):N0} lines, {crm.Products.Count:N0} products "
                 + $"and {crm.Cases.Count:N0} cases; {crm.Contacts.All().Count(c => c["Latest_NPS"] is { Type: not JTokenType.Null }):N0} contacts carry their latest NPS.");
-            return runs.Max(r => ReportTable.ExitCode(r.Item2));
+            var oneWay = runs.Max(r => ReportTable.ExitCode(r.Item2));
+            var twoWay = await TwoWayAsync(console, clock, stateFolder.FullName, cancellationToken);
+            return Math.Max(oneWay, twoWay);
         }
         finally
         {
@@ -137,9 +144,86 @@ internal static class DemoCommand
         }
     }
 
-    private static string ReadDemoConfig()
+    /// <summary>Steps 4 to 7: a two-way flow between a CRM and an ERP, each on an emulator of its own.</summary>
+    private static async Task<int> TwoWayAsync(IAnsiConsole console, TimeProvider clock, string stateFolder, CancellationToken cancellationToken)
     {
-        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream("demo.yaml")
+        await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
+        await using var erp = await BusinessCentralSandbox.StartAsync(new BusinessCentralSandboxOptions(), clock, cancellationToken);
+        var ann = crm.Contacts.Insert(Contact("Ann", "Lee", "ann.lee@example.com", "+1 555 0100", "Pune"));
+        crm.Contacts.Insert(Contact("Ben", "Okafor", "ben.okafor@example.com", "+1 555 0101", "Lagos"));
+        crm.Contacts.Insert(Contact("Chloé", "Moreau", "chloe.moreau@example.com", "+33 1 55 00 01 02", "Lyon"));
+        // The ERP knows two of them already, one with its e-mail in capitals: matched, not copied.
+        var annInErp = erp.Insert(new JObject { ["displayName"] = "Ann Lee", ["email"] = "Ann.Lee@Example.com", ["phoneNumber"] = "+1 555 0100", ["city"] = "Pune" });
+        erp.Insert(new JObject { ["displayName"] = "Ben Okafor", ["email"] = "ben.okafor@example.com", ["phoneNumber"] = "+1 555 0101" });
+
+        var config = ConfigLoader.Parse(ReadConfig("two-way-demo.yaml"), "samples/two-way-demo.yaml", new DemoSecrets(new Dictionary<string, string>
+        {
+            ["ZOHO_ACCOUNTS_URL"] = crm.AccountsUrl.ToString(),
+            ["ZOHO_API_DOMAIN"] = crm.ApiDomain.ToString(),
+            ["ZOHO_CLIENT_ID"] = crm.ClientId,
+            ["ZOHO_CLIENT_SECRET"] = crm.ClientSecret,
+            ["ZOHO_REFRESH_TOKEN"] = crm.RefreshToken,
+            ["BC_TENANT_ID"] = erp.TenantId,
+            ["BC_ENVIRONMENT"] = erp.Environment,
+            ["BC_COMPANY_ID"] = erp.CompanyId,
+            ["BC_CLIENT_ID"] = erp.ClientId,
+            ["BC_CLIENT_SECRET"] = erp.ClientSecret,
+            ["BC_TOKEN_ENDPOINT"] = erp.TokenEndpoint.ToString(),
+            ["BC_BASE_URL"] = erp.ApiBaseUrl.ToString(),
+        }));
+        await using var host = ConnectorHost.Build(config, Path.Combine(stateFolder, "two-way-state.db"), clock, NullLoggerFactory.Instance);
+        var runs = new List<(string, TwoWayReport)>();
+        var annId = (string)ann["id"]!;
+        var customerId = (string)annInErp["id"]!;
+        void ShowAnn() => console.MarkupLineInterpolated(
+            $"   Ann in the CRM: phone {(string?)crm.Contacts.Get(annId)!["Phone"]}, city {(string?)crm.Contacts.Get(annId)!["Mailing_City"]}   |   in the ERP: phone {(string?)erp.Find(customerId)!["phoneNumber"]}, city {(string?)erp.Find(customerId)!["city"]}");
+
+        console.MarkupLine($"\n[bold]4.[/] Two-way flow [blue]{TwoWayFlowName}[/] (crm.Contacts ⇄ erp.customers): the CRM has 3 contacts, the ERP 2 of the same customers. First sync.");
+        runs.Add(("4 first two-way sync", await RunWithProgress.SyncTwoWayAsync(console, host, TwoWayFlowName, cancellationToken)));
+
+        crm.Contacts.Edit(annId, new JObject { ["Phone"] = "+1 555 0111" });
+        erp.Edit(customerId, c => c["city"] = "Mumbai");
+        console.MarkupLine("[bold]5.[/] Ann's phone changes in the CRM and her city in the ERP, one field each; sync.");
+        runs.Add(("5 one field each side", await RunWithProgress.SyncTwoWayAsync(console, host, TwoWayFlowName, cancellationToken)));
+        ShowAnn();
+
+        crm.Contacts.Edit(annId, new JObject { ["Phone"] = "+1 555 0122" });
+        erp.Edit(customerId, c => c["phoneNumber"] = "+1 555 0133");
+        console.MarkupLine("[bold]6.[/] Both sides change Ann's phone, a field the flow leaves to a person (manual); sync.");
+        runs.Add(("6 same field both sides", await RunWithProgress.SyncTwoWayAsync(console, host, TwoWayFlowName, cancellationToken)));
+        var waiting = await host.State.GetConflictsAsync(TwoWayFlowName, cancellationToken);
+        console.MarkupLine("   The conflict queue (connectors conflicts list):");
+        TwoWayTable.WriteConflicts(console, waiting);
+        ShowAnn();
+        foreach (var conflict in waiting)
+        {
+            console.MarkupLineInterpolated($"   connectors conflicts resolve {conflict.Id} --take erp");
+            if (await host.ResolveConflictAsync(conflict.Id, "erp", clock, cancellationToken) is { } resolved) runs.Add(("6 resolve --take erp", resolved.Report));
+        }
+        ShowAnn();
+
+        console.MarkupLine("[bold]7.[/] Nothing changed; sync again: our own writes come back and cost nothing.");
+        runs.Add(("7 no changes", await RunWithProgress.SyncTwoWayAsync(console, host, TwoWayFlowName, cancellationToken)));
+        console.WriteLine();
+        TwoWayTable.Write(console, runs, "crm", "erp");
+        console.MarkupLine($"\nThe CRM holds {crm.Contacts.Count} contacts, the ERP {erp.Customers.Count} customers; {(await host.State.GetConflictsAsync(TwoWayFlowName, cancellationToken)).Count} conflict(s) wait.");
+        return runs.Max(r => TwoWayTable.ExitCode(r.Item2));
+    }
+
+    private static JObject Contact(string first, string last, string email, string phone, string city) => new()
+    {
+        ["First_Name"] = first,
+        ["Last_Name"] = last,
+        ["Email"] = email,
+        ["Phone"] = phone,
+        ["Mailing_City"] = city,
+    };
+
+    private static string ReadDemoConfig() => ReadConfig("demo.yaml");
+
+    private static string ReadConfig(string name)
+    {
+        using var stream = typeof(DemoCommand).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException("The demo config is not embedded in this build.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
+using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
 using Cronos;
 using Connectors.Core.Mapping;
+using Connectors.Core.Sync.TwoWay;
 using Connectors.Core.Validation;
 using Newtonsoft.Json.Linq;
 using YamlDotNet.Core;
@@ -17,7 +19,8 @@ public static partial class ConfigLoader
 {
     private static readonly HashSet<string> TopLevelKeys = ["version", "systems", "flows", "defaults"];
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
-    private static readonly HashSet<string> FlowKeys = ["from", "to", "match", "mapping", "validate", "schedule", "reconcile", "webhooks"];
+    private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
+    private static readonly HashSet<string> ConflictKeys = ["policy", "owners", "fields", "skew"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
     /// <param name="path">The config file.</param>
@@ -197,6 +200,52 @@ public static partial class ConfigLoader
                 else Error(mappingNode, name, null, "'mapping' maps target fields to rules, or names a default mapping with 'use'.");
             }
             else Error(map, name, null, "the flow has no 'mapping'.");
+
+            var direction = FlowDirection.OneWay;
+            switch (Child(map, "direction"))
+            {
+                case null:
+                    break;
+                case YamlScalarNode { Value: "two-way" }:
+                    direction = FlowDirection.TwoWay;
+                    break;
+                case YamlScalarNode { Value: "one-way" }:
+                    break;
+                case var other:
+                    Error(other, name, "direction", "'direction' is one-way or two-way.");
+                    break;
+            }
+            var reverse = new List<MappingField>();
+            if (Child(map, "reverse") is { } reverseNode)
+            {
+                if (direction == FlowDirection.TwoWay) reverse.AddRange(Rules(reverseNode, name, "reverse"));
+                else Error(reverseNode, name, "reverse", "'reverse' belongs to two-way flows; add 'direction: two-way' or remove it.");
+            }
+            else if (direction == FlowDirection.TwoWay)
+            {
+                Error(map, name, "reverse", "a two-way flow needs a 'reverse' mapping: left fields from right fields.");
+            }
+            ConflictsConfig? conflicts = null;
+            if (Child(map, "conflicts") is { } conflictsNode)
+            {
+                if (direction == FlowDirection.TwoWay) conflicts = ReadConflicts(conflictsNode, name, from, to, fields);
+                else Error(conflictsNode, name, "conflicts", "'conflicts' belongs to two-way flows; add 'direction: two-way' or remove it.");
+            }
+            var duplicates = DuplicateRule.LinkOldest;
+            switch (Child(map, "duplicates"))
+            {
+                case null:
+                    break;
+                case YamlScalarNode { Value: "link-oldest" } when direction == FlowDirection.TwoWay:
+                    duplicates = DuplicateRule.LinkOldest;
+                    break;
+                case YamlScalarNode when direction != FlowDirection.TwoWay:
+                    Error(Child(map, "duplicates")!, name, "duplicates", "'duplicates' belongs to two-way flows; add 'direction: two-way' or remove it.");
+                    break;
+                case var other:
+                    Error(other, name, "duplicates", "'duplicates' is link-oldest (link the oldest record, report the others).");
+                    break;
+            }
             var validate = new List<ValidationField>();
             switch (Child(map, "validate"))
             {
@@ -222,6 +271,10 @@ public static partial class ConfigLoader
                 ToLocation = At(Child(map, "to")!),
                 MappingLocation = mappingAt,
                 DefaultMapping = defaultName,
+                Direction = direction,
+                Reverse = reverse,
+                Conflicts = conflicts,
+                Duplicates = duplicates,
             };
         }
 
@@ -335,6 +388,111 @@ public static partial class ConfigLoader
                 Error(use, flow, "use", $"the default mapping '{chosen.Name}' maps {chosen.From.System} {chosen.From.Stream} to {chosen.To.System} {chosen.To.Stream}, "
                     + $"but this flow goes from {from} ({fromType}) to {to} ({toType}).");
             }
+        }
+
+        private List<MappingField> Rules(YamlNode node, string flow, string section)
+        {
+            var rules = new List<MappingField>();
+            if (node is YamlMappingNode mapping)
+            {
+                foreach (var (fieldKey, rule) in mapping.Children)
+                {
+                    rules.Add(new MappingField(Scalar(fieldKey), ToJson(rule), At(rule)));
+                }
+            }
+            else
+            {
+                Error(node, flow, null, section == "mapping" ? "'mapping' maps target fields to rules." : "'reverse' maps left fields to rules over right fields.");
+            }
+            return rules;
+        }
+
+        private ConflictsConfig? ReadConflicts(YamlNode node, string flow, StreamRef? from, StreamRef? to, List<MappingField> mapped)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, flow, "conflicts", "'conflicts' holds policy, owners, fields and skew.");
+                return null;
+            }
+            CheckKeys(map, ConflictKeys, flow, "conflicts");
+            var targets = mapped.Select(f => f.Target).ToHashSet(StringComparer.Ordinal);
+            var policy = ConflictPolicy.Merge;
+            if (Child(map, "policy") is { } policyNode)
+            {
+                if (policyNode is YamlScalarNode { Value: var text } && ConflictRules.Parse(text) is { } parsed) policy = parsed;
+                else Error(policyNode, flow, "conflicts.policy", "the policy is one of source-wins, target-wins, newest-wins, merge, manual.");
+            }
+            var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (Child(map, "owners") is { } ownersNode)
+            {
+                foreach (var (field, owner) in Pairs(ownersNode, flow, "conflicts.owners", "field to the system that owns it"))
+                {
+                    var system = Scalar(owner);
+                    if (!targets.Contains(Scalar(field)))
+                    {
+                        Error(field, flow, Scalar(field), $"owners name fields of the mapping (right-side fields); the mapping writes: {string.Join(", ", targets)}.");
+                    }
+                    else if (system is not ("left" or "right") && system != from?.System && system != to?.System)
+                    {
+                        Error(owner, flow, Scalar(field), $"the owner is one of this flow's systems ({from?.System}, {to?.System}), or left or right.");
+                    }
+                    else if (system == from?.System && system == to?.System)
+                    {
+                        Error(owner, flow, Scalar(field), "both sides of this flow are the same system: name the owner left or right.");
+                    }
+                    else owners[Scalar(field)] = system;
+                }
+            }
+            var fields = new Dictionary<string, ConflictPolicy>(StringComparer.Ordinal);
+            if (Child(map, "fields") is { } fieldsNode)
+            {
+                foreach (var (field, value) in Pairs(fieldsNode, flow, "conflicts.fields", "field to its own policy"))
+                {
+                    var parsed = ConflictRules.Parse(Scalar(value));
+                    if (!targets.Contains(Scalar(field)))
+                    {
+                        Error(field, flow, Scalar(field), $"field policies name fields of the mapping (right-side fields); the mapping writes: {string.Join(", ", targets)}.");
+                    }
+                    else if (parsed is null or ConflictPolicy.Merge)
+                    {
+                        Error(value, flow, Scalar(field), "a field's policy is one of source-wins, target-wins, newest-wins, manual.");
+                    }
+                    else fields[Scalar(field)] = parsed.Value;
+                }
+            }
+            var skew = TimeSpan.Zero;
+            if (Child(map, "skew") is { } skewNode)
+            {
+                if (skewNode is YamlScalarNode { Value: { } text } && Duration(text) is { } parsed && parsed >= TimeSpan.Zero) skew = parsed;
+                else Error(skewNode, flow, "conflicts.skew", "the skew is a duration such as 00:00:05 or 5s.");
+            }
+            return new ConflictsConfig(policy, owners, fields, skew, At(node));
+        }
+
+        private IEnumerable<(YamlNode Key, YamlNode Value)> Pairs(YamlNode node, string flow, string what, string shape)
+        {
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, flow, what, $"'{what}' maps each {shape}.");
+                return [];
+            }
+            return map.Children.Select(c => (c.Key, c.Value));
+        }
+
+        private static TimeSpan? Duration(string text)
+        {
+            text = text.Trim();
+            if (text.EndsWith("ms", StringComparison.Ordinal)
+                && double.TryParse(text[..^2], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            {
+                return TimeSpan.FromMilliseconds(ms);
+            }
+            if (text.EndsWith('s')
+                && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+            return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : null;
         }
 
         private StreamRef? Stream(YamlMappingNode map, string key, string flow, Dictionary<string, SystemConfig> systems)

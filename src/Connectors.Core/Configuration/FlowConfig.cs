@@ -1,5 +1,6 @@
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
+using Connectors.Core.Sync.TwoWay;
 using Connectors.Core.Validation;
 
 namespace Connectors.Core.Configuration;
@@ -39,4 +40,16 @@ public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IRead
 
     /// <summary>The default mapping the flow starts from (<c>mapping: { use: … }</c>), or <see langword="null"/>.</summary>
     public string? DefaultMapping { get; init; }
+
+    /// <summary>Which way records go; <see cref="FlowDirection.OneWay"/> unless the config says <c>direction: two-way</c>.</summary>
+    public FlowDirection Direction { get; init; } = FlowDirection.OneWay;
+
+    /// <summary>Two-way flows: the right-to-left mapping rules (<c>reverse:</c>), left field → rule over right fields.</summary>
+    public IReadOnlyList<MappingField> Reverse { get; init; } = [];
+
+    /// <summary>Two-way flows: the conflict rules as written, or <see langword="null"/> for the defaults (<c>merge</c>).</summary>
+    public ConflictsConfig? Conflicts { get; init; }
+
+    /// <summary>Two-way flows: what to do with two records on one side that share a match key.</summary>
+    public DuplicateRule Duplicates { get; init; } = DuplicateRule.LinkOldest;
 }

@@ -23,7 +23,7 @@ internal sealed class HostStorage : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
 
-    private HostStorage(string description, ISyncStateStore state, IWorkQueue queue, IWorkQueue poisonQueue,
+    private HostStorage(string description, ITwoWayStateStore state, IWorkQueue queue, IWorkQueue poisonQueue,
         IDeliveryLedger deliveries, IScheduleLedger schedules, IFlowLease leases, IAsyncDisposable? owned)
     {
         Description = description;
@@ -40,7 +40,7 @@ internal sealed class HostStorage : IAsyncDisposable
     public string Description { get; }
 
     /// <summary>The sync state.</summary>
-    public ISyncStateStore State { get; }
+    public ITwoWayStateStore State { get; }
 
     /// <summary>The queue between the webhook and the sync worker.</summary>
     public IWorkQueue Queue { get; }
