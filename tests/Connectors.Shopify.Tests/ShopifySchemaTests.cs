@@ -30,12 +30,13 @@ public sealed class ShopifySchemaTests
     }
 
     [Fact]
-    public void OrdersSchema_IsDescribedForDefaultMappings_ButNotRead()
+    public void OrdersSchema_IsDescribedForDefaultMappings_ButNotOfferedForReading()
     {
         var orders = Assert.Single(ShopifySchemas.BuiltIn, s => s.Name == "orders");
 
+        // The built-in schema flattens lineItems into a list while the connector delivers the GraphQL
+        // connection (lineItems.nodes); until the two agree, validate keeps refusing flows from it.
         Assert.False(orders.CanRead);
-        Assert.DoesNotContain("orders", ShopifyConnector.Streams);
         Assert.Equal(FieldKind.List, orders.Field("lineItems")!.Kind);
         Assert.Equal(FieldKind.Number, orders.Field("lineItems")!.Field("quantity")!.Kind);
     }
