@@ -277,7 +277,6 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         private async Task<bool> ReadSideAsync(ISourceConnector reader, string stream, string system, string side, Action<string> mode,
             Func<IReadOnlyList<Record>, Task> store)
         {
-            long records = 0;
             if (options.BulkAbove is { } above && reader is IBulkSource bulk)
             {
                 if (!Reserve(system, CallTally.Credits(reader, ApiOperation.Count, 1))) return false;
@@ -287,24 +286,17 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                 {
                     mode("bulk");
                     await Scratch.SetAsync(side + ".mode", "bulk", cancellationToken).ConfigureAwait(false);
-                    var perJob = CallTally.PerCall(reader, ApiOperation.BulkReadJob, stream, int.MaxValue);
+                    // One job per result page: planned and reserved whole, before the first job is created.
+                    var perJob = Math.Max(1, CallTally.PerCall(reader, ApiOperation.BulkReadJob, stream, int.MaxValue));
+                    var jobs = Math.Max(1, (count + perJob - 1) / perJob);
                     var jobCredits = CallTally.Credits(reader, ApiOperation.BulkReadJob, perJob) + 2L * CallTally.Credits(reader, ApiOperation.BulkStep, 0);
-                    var jobs = 0;
-                    await using var pages = bulk.ReadAllInBulkAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
-                    while (true)
+                    if (!Reserve(system, jobs * jobCredits)) return false;
+                    await foreach (var page in bulk.ReadAllInBulkAsync(stream, cancellationToken).ConfigureAwait(false))
                     {
-                        if (!Reserve(system, jobCredits)) return false;
-                        if (!await pages.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            Refund(system, jobCredits);
-                            break;
-                        }
-                        jobs++;
-                        records += pages.Current.Records.Count;
-                        await store(pages.Current.Records).ConfigureAwait(false);
+                        await store(page.Records).ConfigureAwait(false);
                     }
-                    // Each result page is one job: create it, ask its status at least once, download it.
-                    tally.AddMinimum(system, 3L * Math.Max(1, jobs));
+                    // Each job: create it, ask its status at least once, download its file.
+                    tally.AddMinimum(system, 3L * jobs);
                     return true;
                 }
             }
@@ -314,6 +306,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                 ? new Watermark(DateTimeOffset.Parse(stamp, CultureInfo.InvariantCulture))
                 : Watermark.Start;
             var largest = 0;
+            long records = 0;
             try
             {
                 await using var pages = reader.ReadChangedAsync(stream, since, cancellationToken).GetAsyncEnumerator(cancellationToken);
