@@ -15,6 +15,7 @@ public sealed partial class ZohoModuleStore
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Stored> _records = new(StringComparer.Ordinal);
+    private readonly List<DeletedEntry> _deleted = [];
     private readonly Dictionary<string, ZohoSandboxField> _fields;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _zone;
@@ -99,6 +100,67 @@ public sealed partial class ZohoModuleStore
             var result = UpdateLocked(item, 0, Now());
             return Succeeded(result) ? (JObject)_records[id].Data.DeepClone() : throw Refused(result);
         }
+    }
+
+    /// <summary>Deletes a record as a CRM user would (it goes to the recycle bin); <see langword="false"/> when there was none.</summary>
+    public bool Delete(string id)
+    {
+        lock (_gate) return DeleteLocked(id);
+    }
+
+    /// <summary>The ids of deleted records, most recently deleted first.</summary>
+    public IReadOnlyList<string> DeletedIds()
+    {
+        lock (_gate) return [.. _deleted.AsEnumerable().Reverse().Select(d => d.Id)];
+    }
+
+    /// <summary>Deletes one id of a delete request; answers the item's result object.</summary>
+    internal JObject DeleteById(string id)
+    {
+        lock (_gate)
+        {
+            return DeleteLocked(id)
+                ? new JObject { ["code"] = "SUCCESS", ["details"] = new JObject { ["id"] = id }, ["message"] = "record deleted", ["status"] = "success" }
+                : Error("INVALID_DATA", "the related id given seems to be invalid", new JObject { ["id"] = id });
+        }
+    }
+
+    /// <summary>The deleted records, most recent first, as the deleted-records API lists them.</summary>
+    internal IReadOnlyList<JObject> Deleted()
+    {
+        lock (_gate)
+        {
+            return [.. _deleted.AsEnumerable().Reverse().Select(d => new JObject
+            {
+                ["deleted_by"] = SandboxUser.DeepClone(),
+                ["id"] = d.Id,
+                ["display_name"] = d.DisplayName,
+                ["type"] = "recycle",
+                ["created_by"] = SandboxUser.DeepClone(),
+                ["deleted_time"] = Render(d.At),
+            })];
+        }
+    }
+
+    /// <summary>Records <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> in id order (not copies: callers only read them, under no lock).</summary>
+    internal IReadOnlyList<JObject> ById(int skip, int take)
+    {
+        lock (_gate) return [.. _records.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Skip(skip).Take(take).Select(s => (JObject)s.Data.DeepClone())];
+    }
+
+    private bool DeleteLocked(string id)
+    {
+        if (!_records.TryGetValue(id, out var stored)) return false;
+        foreach (var (field, byValue) in _index)
+        {
+            if (stored.Data[field] is JValue { Type: JTokenType.String } old && byValue.TryGetValue(Comparable(field, (string)old!), out var ids))
+            {
+                ids.Remove(id);
+            }
+        }
+        _records.Remove(id);
+        _deleted.Add(new DeletedEntry(id, stored.Data.Value<string>("Full_Name") ?? id, Now()));
+        return true;
     }
 
     internal void Seed(JObject fields, DateTimeOffset modified)
@@ -371,4 +433,6 @@ public sealed partial class ZohoModuleStore
     private static partial Regex EmailShape();
 
     private sealed record Stored(string Id, JObject Data, DateTimeOffset Modified);
+
+    private sealed record DeletedEntry(string Id, string DisplayName, DateTimeOffset At);
 }
