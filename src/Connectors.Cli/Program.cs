@@ -12,5 +12,7 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
 {
     DemoCommand.Create(),
     SyncCommand.Create(),
+    ReconcileCommand.Create(),
+    StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -13,4 +13,8 @@ namespace Connectors.Core.Configuration;
 /// <param name="Location">Where the flow was declared.</param>
 /// <param name="Validate">Rules the mapped payload must keep before it is sent (required, email, phone, max_length, allowed).</param>
 public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IReadOnlyList<string> Match,
-    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate);
+    IReadOnlyList<MappingField> Fields, SourceLocation Location, IReadOnlyList<ValidationField> Validate)
+{
+    /// <summary>The flow's <c>reconcile:</c> block; <see langword="null"/> when it has none (reconciling it then uses the defaults).</summary>
+    public ReconcileConfig? Reconciliation { get; init; }
+}

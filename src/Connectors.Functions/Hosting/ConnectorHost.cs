@@ -1,6 +1,7 @@
 using Connectors.Core.Configuration;
 using Connectors.Core.Connectors;
 using Connectors.Core.Http;
+using Connectors.Core.Reconciliation;
 using Connectors.Core.State;
 using Connectors.Core.Sync;
 using Connectors.State.Sqlite;
@@ -40,6 +41,7 @@ internal sealed class ConnectorHost : IAsyncDisposable
         services.AddSingleton<ApiCallMeter>();
         services.AddSingleton<ISyncStateStore>(_ => new SqliteSyncStateStore(new SqliteStateOptions { DatabasePath = statePath }));
         services.AddSingleton<SyncRun>();
+        services.AddSingleton<ReconcileRun>();
         var errors = new List<ConfigError>();
         foreach (var system in config.Systems.Values)
         {
@@ -89,6 +91,29 @@ internal sealed class ConnectorHost : IAsyncDisposable
         var source = Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from");
         var target = Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to");
         return await _services.GetRequiredService<SyncRun>().RunAsync(flow, source, target, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The names of the config's flows, in the order written.</summary>
+    public IReadOnlyList<string> FlowNames => [.. _config.Flows.Select(f => f.Name)];
+
+    /// <summary>
+    /// Reconciles one flow once with the policies of its <c>reconcile:</c> block: the entry point of the CLI's
+    /// <c>reconcile</c> command and of the <c>reconcile</c> timer function.
+    /// </summary>
+    /// <param name="flowName">The flow.</param>
+    /// <param name="repair">Whether to repair what the policies allow, or only report.</param>
+    /// <param name="workFolder">Where the run's scratch file and checkpoint live (local disk).</param>
+    /// <param name="reportFolder">Where the JSON and HTML reports go.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public async Task<ReconcileReport> ReconcileAsync(string flowName, bool repair, string workFolder, string reportFolder,
+        CancellationToken cancellationToken)
+    {
+        var flowConfig = _config.Flow(flowName);
+        var flow = _config.Compile(flowConfig);
+        var source = Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from");
+        var target = Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to");
+        var options = (flowConfig.Reconciliation ?? new ReconcileConfig(flowConfig.Location)).ToOptions(repair, workFolder, reportFolder);
+        return await _services.GetRequiredService<ReconcileRun>().RunAsync(flow, source, target, options, cancellationToken).ConfigureAwait(false);
     }
 
     private T Connector<T>(string systemName, FlowConfig flow, string verb) where T : class
