@@ -49,8 +49,11 @@ public sealed class ReconcileOptions : IValidatableObject
     [Range(1, 10_000)]
     public int WorstRecords { get; set; } = 50;
 
-    /// <summary>How long an interrupted run's checkpoint is resumed; after that a run starts afresh (what it read is too old).</summary>
-    public TimeSpan CheckpointLifetime { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// How long an interrupted run's checkpoint is resumed; after that a run starts afresh (what it read is too old).
+    /// 36 hours: the next nightly run picks it up once the credits it spent have freed up, 24 hours on.
+    /// </summary>
+    public TimeSpan CheckpointLifetime { get; set; } = TimeSpan.FromHours(36);
 
     /// <summary>Checks the options and throws <see cref="ValidationException"/> naming the first bad setting.</summary>
     public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
