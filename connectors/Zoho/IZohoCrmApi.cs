@@ -72,10 +72,10 @@ public interface IZohoCrmApi
     /// <summary>Deletes records by id (at most <see cref="ZohoConnector.MaxRecordsPerWrite"/>); one result per id.</summary>
     /// <param name="module">The module's API name.</param>
     /// <param name="ids">Comma-separated record ids.</param>
-    /// <param name="workflowTrigger">Whether workflow rules run on the delete; <see langword="false"/> keeps automations quiet.</param>
+    /// <param name="workflowTrigger"><c>true</c> or <c>false</c>: whether workflow rules run on the delete; <c>false</c> keeps automations quiet.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     [Delete("/crm/v8/{module}")]
-    Task<IApiResponse<ZohoWriteResponse>> DeleteRecordsAsync(string module, [Query] string ids, [Query, AliasAs("wf_trigger")] bool workflowTrigger,
+    Task<IApiResponse<ZohoWriteResponse>> DeleteRecordsAsync(string module, [Query] string ids, [Query, AliasAs("wf_trigger")] string workflowTrigger,
         CancellationToken cancellationToken);
 
     /// <summary>

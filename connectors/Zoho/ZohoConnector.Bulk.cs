@@ -65,7 +65,7 @@ public sealed partial class ZohoConnector : IRecordDeleter, IDeletedRecordSource
         var outcomes = new List<DeleteOutcome>(ids.Count);
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(MaxRecordsPerWrite))
         {
-            using var response = await CallAsync(() => _api.DeleteRecordsAsync(stream, string.Join(',', chunk), false, cancellationToken),
+            using var response = await CallAsync(() => _api.DeleteRecordsAsync(stream, string.Join(',', chunk), "false", cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             var operation = $"Deleting {chunk.Length} {stream} record(s)";
             var results = response.IsSuccessStatusCode ? response.Content?.Data : PerRecordResults(response);
