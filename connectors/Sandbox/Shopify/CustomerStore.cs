@@ -13,6 +13,10 @@ namespace Connectors.Sandbox.Shopify;
 internal sealed class CustomerStore
 {
     private readonly SortedDictionary<long, SandboxCustomer> _byId = [];
+
+    // The UPDATED_AT order kept as customers change, so that a page costs O(log n + page) rather than a
+    // sort of the whole store: a full read of a million customers is four thousand pages.
+    private readonly SortedSet<(long Ticks, long Id)> _byUpdated = [];
     private long _lastId = 7_100_000_000_000;
     private long _created;
 
@@ -27,15 +31,39 @@ internal sealed class CustomerStore
         var customer = new SandboxCustomer { Id = _lastId };
         fill(customer, _created);
         _byId.Add(customer.Id, customer);
+        _byUpdated.Add((customer.UpdatedAt.UtcTicks, customer.Id));
         return customer;
     }
 
-    public bool Remove(long id) => _byId.Remove(id);
+    /// <summary>Changes a customer and keeps the UPDATED_AT order right.</summary>
+    public void Change(SandboxCustomer customer, Action<SandboxCustomer> change)
+    {
+        _byUpdated.Remove((customer.UpdatedAt.UtcTicks, customer.Id));
+        try
+        {
+            change(customer);
+        }
+        finally
+        {
+            _byUpdated.Add((customer.UpdatedAt.UtcTicks, customer.Id));
+        }
+    }
+
+    public bool Remove(long id)
+    {
+        if (!_byId.Remove(id, out var customer)) return false;
+        _byUpdated.Remove((customer.UpdatedAt.UtcTicks, customer.Id));
+        return true;
+    }
 
     /// <summary>One page: up to <paramref name="first"/> customers after <paramref name="after"/> in the sort order.</summary>
     public (List<SandboxCustomer> Page, bool HasNextPage, bool HasPreviousPage) Page(CustomerSearch search, string sortKey, bool reverse,
         string? after, int first)
     {
+        if (sortKey == "UPDATED_AT" && !reverse)
+        {
+            return PageByUpdated(search, after, first);
+        }
         Func<SandboxCustomer, long> key = sortKey switch
         {
             "UPDATED_AT" => c => c.UpdatedAt.UtcTicks,
@@ -58,6 +86,32 @@ internal sealed class CustomerStore
         var hasNext = start + page.Count < ordered.Count;
         var hasPrevious = start > 0;
         return (page, hasNext, hasPrevious);
+    }
+
+    private (List<SandboxCustomer> Page, bool HasNextPage, bool HasPreviousPage) PageByUpdated(CustomerSearch search, string? after, int first)
+    {
+        var view = _byUpdated.AsEnumerable();
+        if (after is not null)
+        {
+            var cursor = DecodeCursor(after);
+            view = cursor.Id == long.MaxValue
+                ? _byUpdated.GetViewBetween((cursor.Value + 1, long.MinValue), (long.MaxValue, long.MaxValue))
+                : _byUpdated.GetViewBetween((cursor.Value, cursor.Id + 1), (long.MaxValue, long.MaxValue));
+        }
+        var page = new List<SandboxCustomer>(first);
+        var hasNext = false;
+        foreach (var (_, id) in view)
+        {
+            var customer = _byId[id];
+            if (!search.Matches(customer)) continue;
+            if (page.Count == first)
+            {
+                hasNext = true;
+                break;
+            }
+            page.Add(customer);
+        }
+        return (page, hasNext, after is not null);
     }
 
     /// <summary>The opaque cursor of <paramref name="customer"/> in the <paramref name="sortKey"/> order.</summary>

@@ -134,8 +134,11 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate)
         {
             var customer = _endpoint.Customers.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no customer {id}.");
-            change(customer);
-            customer.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            _endpoint.Customers.Change(customer, c =>
+            {
+                change(c);
+                c.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
             return customer.Clone();
         }
     }

@@ -145,7 +145,7 @@ public sealed partial class ZohoModuleStore
     /// <summary>Records <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> in id order (not copies: callers only read them, under no lock).</summary>
     internal IReadOnlyList<JObject> ById(int skip, int take)
     {
-        lock (_gate) return [.. _records.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Skip(skip).Take(take).Select(s => (JObject)s.Data.DeepClone())];
+        lock (_gate) return [.. _records.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Skip(skip).Take(take).Select(s => s.Data)];
     }
 
     private bool DeleteLocked(string id)
@@ -172,13 +172,18 @@ public sealed partial class ZohoModuleStore
         }
     }
 
-    /// <summary>The records to list: modified strictly after <paramref name="modifiedAfter"/>, limited to <paramref name="ids"/>, sorted.</summary>
+    /// <summary>
+    /// The records to list: modified strictly after <paramref name="modifiedAfter"/>, limited to <paramref name="ids"/>, sorted.
+    /// Not copies: a stored record is replaced on change, never edited, so callers may read these after the lock.
+    /// </summary>
     internal IReadOnlyList<JObject> Query(DateTimeOffset? modifiedAfter, IReadOnlySet<string>? ids, string sortBy, bool ascending)
     {
         lock (_gate)
         {
-            var matching = _records.Values.Where(s => (modifiedAfter is null || s.Modified > modifiedAfter) && (ids is null || ids.Contains(s.Id)));
-            return [.. Sorted(matching, sortBy, ascending).Select(s => (JObject)s.Data.DeepClone())];
+            var matching = ids is null
+                ? _records.Values.Where(s => modifiedAfter is null || s.Modified > modifiedAfter)
+                : ids.Select(id => _records.GetValueOrDefault(id)).OfType<Stored>().Where(s => modifiedAfter is null || s.Modified > modifiedAfter);
+            return [.. Sorted(matching, sortBy, ascending).Select(s => s.Data)];
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
     public const int LinkPageSize = 5_000;
 
     private readonly ISyncStateStore _state = state;
+    private readonly TimeProvider _clock = clock;
+    private readonly ApiCallMeter _meter = meter;
+    private readonly ILogger<ReconcileRun> _log = log;
     private readonly SyncRun _sync = sync;
 
     /// <summary>
@@ -56,10 +59,10 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         var catalog = _state as ILinkCatalog
             ?? throw new InvalidOperationException("The state store cannot list a flow's links, which reconciliation needs.");
 
-        var startedAt = clock.GetUtcNow();
-        var started = clock.GetTimestamp();
+        var startedAt = _clock.GetUtcNow();
+        var started = _clock.GetTimestamp();
         var budget = new CreditBudget(options.CreditBudget is { } total ? total - await CreditsSpentAsync(flow.Name, startedAt, cancellationToken).ConfigureAwait(false) : null);
-        var tally = new CallTally(meter, [flow.From.System, flow.To.System]);
+        var tally = new CallTally(_meter, [flow.From.System, flow.To.System]);
         var path = Path.Combine(options.WorkFolder, FileName(flow.Name) + ".reconcile.db");
         var pass = new Pass(this, flow, source, target, targetReader, catalog, options, budget, tally, cancellationToken);
 
@@ -74,7 +77,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             pass.RunId = await scratch.GetAsync("run_id", cancellationToken).ConfigureAwait(false) ?? Guid.CreateVersion7(startedAt).ToString("N");
             await scratch.SetAsync("run_id", pass.RunId, cancellationToken).ConfigureAwait(false);
             await scratch.SetAsync("started_at", startedAt.ToString("o", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-            if (pass.Resumed) log.LogInformation("Flow {Flow}: resuming reconciliation {RunId} from its checkpoint", flow.Name, pass.RunId);
+            if (pass.Resumed) _log.LogInformation("Flow {Flow}: resuming reconciliation {RunId} from its checkpoint", flow.Name, pass.RunId);
             try
             {
                 await pass.RunAsync().ConfigureAwait(false);
@@ -83,7 +86,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             {
                 status = e.Code is ConnectorErrorCode.Throttled or ConnectorErrorCode.Unavailable ? RunStatus.Incomplete : RunStatus.Failed;
                 message = $"{e.Message} The next run resumes from the checkpoint.";
-                log.LogWarning("Flow {Flow} reconciliation stopped: {Code} {Message}", flow.Name, e.Code, e.Message);
+                _log.LogWarning("Flow {Flow} reconciliation stopped: {Code} {Message}", flow.Name, e.Code, e.Message);
             }
             if (pass.Failure is { } failure && status == RunStatus.Completed)
             {
@@ -96,7 +99,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                 message = $"Stopped at the credit budget: the next step needed {budget.Needed} credit(s) and {budget.Left} of the "
                     + $"{options.CreditBudget} allowed in 24 hours are left ({budget.Spent} spent by this run). "
                     + $"{pass.Pending} repair(s) wait; the next run resumes from the checkpoint.";
-                log.LogWarning("Flow {Flow}: {Message}", flow.Name, message);
+                _log.LogWarning("Flow {Flow}: {Message}", flow.Name, message);
             }
             summary = await pass.SummaryAsync().ConfigureAwait(false);
             findings = await pass.WorstAsync(options.WorstRecords).ConfigureAwait(false);
@@ -110,7 +113,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             Source = flow.From.ToString(),
             Target = flow.To.ToString(),
             StartedAt = startedAt,
-            Duration = clock.GetElapsedTime(started),
+            Duration = _clock.GetElapsedTime(started),
             Status = status,
             Message = message,
             Resumed = pass.Resumed,
@@ -137,7 +140,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         };
         report = await ReportFiles.WriteAsync(report, options.ReportFolder, cancellationToken).ConfigureAwait(false);
         await _state.RecordRunAsync(report.ToRunRecord(), CancellationToken.None).ConfigureAwait(false);
-        log.LogInformation("Flow {Flow} reconciled ({Status}): {Source} source, {Target} target records, drift {Drift}; report {Report}",
+        _log.LogInformation("Flow {Flow} reconciled ({Status}): {Source} source, {Target} target records, drift {Drift}; report {Report}",
             flow.Name, status, report.SourceRecords, report.TargetRecords, report.Drift, report.HtmlPath);
         return report;
     }
@@ -205,8 +208,10 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         private async Task<bool> StepAsync(string name, Func<Task<bool>> step)
         {
             if (await Scratch.GetAsync("done." + name, cancellationToken).ConfigureAwait(false) is not null) return true;
+            var started = run._clock.GetTimestamp();
             if (!await step().ConfigureAwait(false)) return false;
             await Scratch.SetAsync("done." + name, "1", cancellationToken).ConfigureAwait(false);
+            run._log.LogInformation("Flow {Flow}: reconciliation step {Step} done in {Elapsed}", flow.Name, name, run._clock.GetElapsedTime(started));
             return true;
         }
 
