@@ -19,7 +19,7 @@ namespace Connectors.Shopify;
 /// answer and waits out THROTTLED answers on the injected clock; 429 and 5xx are the resilience
 /// pipeline's to retry.
 /// </summary>
-public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams
+public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiLimits
 {
     /// <summary>The most nodes a Shopify connection returns per page.</summary>
     public const int MaxPageSize = 250;
@@ -162,6 +162,18 @@ public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Shopify meters by query cost, not by credits, so every call costs 0 credits here.</remarks>
+    public int RecordsPerCall(ApiOperation operation, string stream) => operation switch
+    {
+        ApiOperation.List => StreamNamed(stream).PageSizeFor(_options.PageSize),
+        ApiOperation.ReadByIds => StreamNamed(stream).IdsPerRequest,
+        _ => 1,
+    };
+
+    /// <inheritdoc />
+    public int CreditsPerCall(ApiOperation operation, int records) => 0;
 
     /// <summary>The search filter for records changed at or after <paramref name="since"/>, whole seconds, UTC, quoted as Shopify requires for dates.</summary>
     internal static string ChangedSinceFilter(DateTimeOffset since)

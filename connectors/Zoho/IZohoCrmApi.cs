@@ -101,4 +101,65 @@ public interface IZohoCrmApi
     /// <param name="cancellationToken">Cancels the call.</param>
     [Get("/crm/v8/settings/fields")]
     Task<IApiResponse<ZohoFieldsResponse>> GetFieldsAsync([Query] string module, CancellationToken cancellationToken);
+
+    /// <summary>Deletes records by id (at most <see cref="ZohoConnector.MaxRecordsPerWrite"/>); one result per id.</summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="ids">Comma-separated record ids.</param>
+    /// <param name="workflowTrigger"><c>true</c> or <c>false</c>: whether workflow rules run on the delete; <c>false</c> keeps automations quiet.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Delete("/crm/v8/{module}")]
+    Task<IApiResponse<ZohoWriteResponse>> DeleteRecordsAsync(string module, [Query] string ids, [Query, AliasAs("wf_trigger")] string workflowTrigger,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lists deleted records (recycle bin and permanently deleted; shared reference zoho-crm.md §2.3), 200 a
+    /// page by page number. Zoho answers 204 when there are none.
+    /// </summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="type"><c>all</c>, <c>recycle</c> or <c>permanent</c>.</param>
+    /// <param name="page">The page number, from 1.</param>
+    /// <param name="perPage">Records a page, at most 200.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}/deleted")]
+    Task<IApiResponse<ZohoDeletedPage>> ListDeletedAsync(string module, [Query] string type, [Query] int page, [Query, AliasAs("per_page")] int perPage,
+        CancellationToken cancellationToken);
+
+    /// <summary>Counts a module's records.</summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}/actions/count")]
+    Task<IApiResponse<ZohoCount>> CountAsync(string module, CancellationToken cancellationToken);
+
+    /// <summary>Creates a bulk read job (shared reference zoho-crm.md §6.2): one result page of up to 200,000 records.</summary>
+    /// <param name="request">The module, fields and page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Post("/crm/bulk/v8/read")]
+    Task<IApiResponse<ZohoJobResponse>> CreateBulkReadAsync([Body] ZohoBulkReadRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The state of a bulk read job, with its result once it is <c>COMPLETED</c>.</summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/bulk/v8/read/{jobId}")]
+    Task<IApiResponse<ZohoBulkJobPage>> GetBulkReadAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Downloads a completed bulk read job's result: a ZIP holding one CSV file. The caller disposes the answer.</summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/bulk/v8/read/{jobId}/result")]
+    Task<HttpResponseMessage> DownloadBulkReadAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a bulk write job over an uploaded file (shared reference zoho-crm.md §6.1).</summary>
+    /// <param name="request">The operation, the file and its field mappings.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Post("/crm/bulk/v8/write")]
+    Task<IApiResponse<ZohoJobResponse>> CreateBulkWriteAsync([Body] ZohoBulkWriteRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The state of a bulk write job, with its result file's address once it is <c>COMPLETED</c>.</summary>
+    /// <param name="jobId">The job's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/bulk/v8/write/{jobId}")]
+    Task<IApiResponse<ZohoBulkWriteJob>> GetBulkWriteAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>The client itself, for the one call whose address Zoho hands out (a bulk write result's <c>download_url</c>).</summary>
+    HttpClient Client { get; }
 }

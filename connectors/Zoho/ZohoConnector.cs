@@ -61,13 +61,18 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector, 
     private readonly IZohoCrmApi _api;
     private readonly ZohoOptions _options;
     private readonly ILogger _log;
+    private readonly IZohoUploadApi? _upload;
+    private readonly TimeProvider _clock;
 
     /// <summary>Creates the connector of <paramref name="system"/> over a client built by <see cref="ZohoServiceCollectionExtensions.AddZohoSystem"/>.</summary>
     /// <param name="system">The system's name in the config; records are keyed <c>{system}.{module}</c>.</param>
     /// <param name="api">The system's CRM client (resilience, concurrency limit, auth and metering included).</param>
     /// <param name="options">The system's options.</param>
     /// <param name="log">Where to log, if anywhere.</param>
-    public ZohoConnector(string system, IZohoCrmApi api, ZohoOptions options, ILogger<ZohoConnector>? log = null)
+    /// <param name="upload">The system's upload client, for bulk writes; without it bulk writes fail.</param>
+    /// <param name="clock">The clock bulk jobs are polled on; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    public ZohoConnector(string system, IZohoCrmApi api, ZohoOptions options, ILogger<ZohoConnector>? log = null, IZohoUploadApi? upload = null,
+        TimeProvider? clock = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(system);
         ArgumentNullException.ThrowIfNull(api);
@@ -76,6 +81,8 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector, 
         _api = api;
         _options = options;
         _log = log ?? (ILogger)NullLogger.Instance;
+        _upload = upload;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>The system's name in the config.</summary>

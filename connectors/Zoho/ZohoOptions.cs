@@ -50,6 +50,21 @@ public sealed class ZohoOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, List<string>> Fields { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Zoho's file upload host for bulk writes (data-centre specific, for example <c>https://upload.zoho.eu</c>).</summary>
+    [Required]
+    public Uri UploadUrl { get; set; } = new("https://upload.zoho.com");
+
+    /// <summary>The org id (<c>zgid</c>) sent as <c>X-CRM-ORG</c> with bulk write uploads; bulk writes need it.</summary>
+    public string? OrganizationId { get; set; }
+
+    /// <summary>How long to wait between two status polls of a bulk job.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan BulkPollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a bulk job may take before the run gives up on it (and a later run asks again).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan BulkJobTimeout { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>
     /// The most calls in flight at once. Zoho limits concurrency per user and OAuth app, from 5 (Free)
     /// to 25 (Ultimate); 10 suits Standard and leaves room for other integrations.
@@ -81,6 +96,10 @@ public sealed class ZohoOptions : IValidatableObject
         if (!AccountsUrl.IsAbsoluteUri)
         {
             yield return new ValidationResult("AccountsUrl must be an absolute URL.", [nameof(AccountsUrl)]);
+        }
+        if (!UploadUrl.IsAbsoluteUri)
+        {
+            yield return new ValidationResult("UploadUrl must be an absolute URL.", [nameof(UploadUrl)]);
         }
         if (!ApiDomain.IsAbsoluteUri)
         {

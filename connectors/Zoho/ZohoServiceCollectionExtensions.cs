@@ -60,12 +60,20 @@ public static class ZohoServiceCollectionExtensions
         crm.AddHttpMessageHandler(provider => new ZohoAuth(system, provider.GetRequiredKeyedService<ZohoTokenSource>(system)))
             .AddApiCallMeter(system);
 
+        // Bulk write files go to Zoho's upload host, authorised and metered like the CRM calls.
+        services.AddKeyedRefitGeneratedClient<IZohoUploadApi>(system, refit, $"zoho-upload:{system}")
+            .ConfigureHttpClient((provider, client) => Configure(client, OptionsOf(provider, system).UploadUrl))
+            .AddConnectorResilience(system, resilience)
+            .AddHttpMessageHandler(provider => new ZohoAuth(system, provider.GetRequiredKeyedService<ZohoTokenSource>(system)))
+            .AddApiCallMeter(system);
+
         services.AddKeyedSingleton(system, (provider, _) => new ZohoTokenSource(system,
             provider.GetRequiredKeyedService<IZohoAccountsApi>(system), OptionsOf(provider, system), provider.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(system, (provider, _) => new ZohoWebhooks(OptionsOf(provider, system).WebhookChannels));
         // Transient: a connector is a thin adapter; the state worth sharing (token, limiter, circuit) lives in the singletons above.
         services.AddKeyedTransient(system, (provider, _) => new ZohoConnector(system, provider.GetRequiredKeyedService<IZohoCrmApi>(system),
-            OptionsOf(provider, system), provider.GetService<ILogger<ZohoConnector>>()));
+            OptionsOf(provider, system), provider.GetService<ILogger<ZohoConnector>>(), provider.GetRequiredKeyedService<IZohoUploadApi>(system),
+            provider.GetRequiredService<TimeProvider>()));
         services.AddKeyedTransient<ISourceConnector>(system, (provider, key) => provider.GetRequiredKeyedService<ZohoConnector>(key));
         services.AddKeyedTransient<ITargetConnector>(system, (provider, key) => provider.GetRequiredKeyedService<ZohoConnector>(key));
         return options;

@@ -19,5 +19,7 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
     ValidateCommand.Create(),
     PlanCommand.Create(),
     ConflictsCommand.Create(),
+    ReconcileCommand.Create(),
+    StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Connectors.Core.Conflicts;
 using Connectors.Core.Records;
@@ -15,7 +16,7 @@ namespace Connectors.State.Sqlite;
 /// concurrent runs; the file is in WAL mode, so reads go on while a run commits, and writers queue on
 /// the file's lock for up to <see cref="SqliteStateOptions.BusyTimeout"/>. Nothing secret is kept here.
 /// </summary>
-public sealed class SqliteSyncStateStore : ITwoWayStateStore, IAsyncDisposable, IDisposable
+public sealed class SqliteSyncStateStore : ITwoWayStateStore, ILinkCatalog, IAsyncDisposable, IDisposable
 {
     private const string SelectLink = "SELECT source_id, target_id, fingerprint, synced_at, base, orphaned FROM links";
     private const string SelectConflict = "SELECT flow, id, left_id, right_id, fields, parked_at, decision, decided_at FROM conflicts";
@@ -373,6 +374,53 @@ public sealed class SqliteSyncStateStore : ITwoWayStateStore, IAsyncDisposable, 
                 Message: reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
         return runs;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Pages follow the primary key (source id order), each read on its own connection, so a long listing never holds a read transaction open.</remarks>
+    public async IAsyncEnumerable<IReadOnlyList<Link>> ReadLinksAsync(string flow, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        string? after = null;
+        while (true)
+        {
+            var page = new List<Link>(pageSize);
+            await using (var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = after is null
+                    ? $"{SelectLink} WHERE flow = $flow ORDER BY source_id LIMIT $limit;"
+                    : $"{SelectLink} WHERE flow = $flow AND source_id > $after ORDER BY source_id LIMIT $limit;";
+                command.Parameters.AddWithValue("$flow", flow);
+                command.Parameters.AddWithValue("$limit", pageSize);
+                if (after is not null) command.Parameters.AddWithValue("$after", after);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(new Link(flow, reader.GetString(0), reader.GetString(1), new Fingerprint(reader.GetString(2)), StateText.ParseInstant(reader.GetString(3))));
+                }
+            }
+            if (page.Count == 0) yield break;
+            yield return page;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].SourceId;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveLinksAsync(string flow, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        if (sourceIds.Count == 0) return;
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM links WHERE flow = $flow AND source_id IN (SELECT value FROM json_each($ids));";
+        command.Parameters.AddWithValue("$flow", flow);
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(sourceIds));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -234,6 +234,28 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LinkCatalog_ListsEveryLinkOfTheFlowInPages_AndForgetsTheOnesRemoved()
+    {
+        var catalog = Assert.IsAssignableFrom<ILinkCatalog>(Store);
+        var links = Enumerable.Range(0, 1_203).Select(i => LinkOf($"s{i}", $"t{i}", $"f{i}")).ToList();
+        foreach (var chunk in links.Chunk(400)) await Store.CommitAsync(CommitOf(links: chunk), Token);
+        await Store.CommitAsync(CommitOf(links: [LinkOf("s1", "other", flow: "other-flow")], flow: "other-flow"), Token);
+
+        var pages = new List<IReadOnlyList<Link>>();
+        await foreach (var page in catalog.ReadLinksAsync(Flow, 500, Token)) pages.Add(page);
+        await catalog.RemoveLinksAsync(Flow, ["s0", "s7", "never-linked"], Token);
+        var left = new List<Link>();
+        await foreach (var page in catalog.ReadLinksAsync(Flow, 5_000, Token)) left.AddRange(page);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 1, 500));
+        Assert.Equal(links.OrderBy(l => l.SourceId, StringComparer.Ordinal), pages.SelectMany(p => p).OrderBy(l => l.SourceId, StringComparer.Ordinal));
+        Assert.Equal(1_201, left.Count);
+        Assert.DoesNotContain(left, l => l.SourceId is "s0" or "s7");
+        Assert.Empty(await Store.GetLinksAsync(Flow, ["s0", "s7"], Token));
+        Assert.Single(await Store.GetLinksAsync("other-flow", ["s1"], Token));
+    }
+
+    [Fact]
     public async Task GetRuns_NewestFirstByInstant_WithCountsDurationAndMessage()
     {
         // 09:30+05:30 is 04:00 UTC: the earliest instant although its wall-clock time is the latest.

@@ -65,6 +65,7 @@ internal sealed class ZohoTestSystem : IAsyncDisposable
             options.ClientId = sandbox.ClientId;
             options.ClientSecret = sandbox.ClientSecret;
             options.RefreshToken = sandbox.RefreshToken;
+            options.UploadUrl = sandbox.UploadUrl;
             configure?.Invoke(options);
         });
         return new ZohoTestSystem(clock, sandbox, services.BuildServiceProvider(), resilience);

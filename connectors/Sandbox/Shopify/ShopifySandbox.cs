@@ -208,9 +208,12 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate)
         {
             var order = _endpoint.Orders.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no order {id}.");
-            change(order);
-            NumberLines(order);
-            order.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            _endpoint.Orders.Change(order, o =>
+            {
+                change(o);
+                NumberLines(o);
+                o.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
             return order.Clone();
         }
     }
@@ -227,11 +230,14 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         {
             var order = _endpoint.Orders.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no order {id}.");
             var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
-            order.CancelledAt = now;
-            order.CancelReason = reason;
-            order.ClosedAt = now;
-            order.FinancialStatus = order.FinancialStatus is "PAID" or "PARTIALLY_PAID" or "PARTIALLY_REFUNDED" ? "REFUNDED" : "VOIDED";
-            order.UpdatedAt = now;
+            _endpoint.Orders.Change(order, o =>
+            {
+                o.CancelledAt = now;
+                o.CancelReason = reason;
+                o.ClosedAt = now;
+                o.FinancialStatus = o.FinancialStatus is "PAID" or "PARTIALLY_PAID" or "PARTIALLY_REFUNDED" ? "REFUNDED" : "VOIDED";
+                o.UpdatedAt = now;
+            });
             return order.Clone();
         }
     }
@@ -268,8 +274,11 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate)
         {
             var product = _endpoint.Products.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no product {id}.");
-            change(product);
-            product.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            _endpoint.Products.Change(product, p =>
+            {
+                change(p);
+                p.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
             return product.Clone();
         }
     }
@@ -300,8 +309,11 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate)
         {
             var customer = _endpoint.Customers.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no customer {id}.");
-            change(customer);
-            customer.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            _endpoint.Customers.Change(customer, c =>
+            {
+                change(c);
+                c.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
             return customer.Clone();
         }
     }

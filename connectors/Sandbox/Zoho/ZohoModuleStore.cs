@@ -18,6 +18,7 @@ public sealed partial class ZohoModuleStore
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Stored> _records = new(StringComparer.Ordinal);
+    private readonly List<DeletedEntry> _deleted = [];
     private readonly Dictionary<string, ZohoSandboxField> _fields;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _zone;
@@ -121,16 +122,58 @@ public sealed partial class ZohoModuleStore
         }
     }
 
-    /// <summary>Deletes a record as a CRM user would; it no longer shows in lists, reads by id or queries.</summary>
-    /// <returns>Whether the record existed.</returns>
+    /// <summary>Deletes a record as a CRM user would (it goes to the recycle bin); <see langword="false"/> when there was none.</summary>
     public bool Delete(string id)
+    {
+        lock (_gate) return DeleteLocked(id);
+    }
+
+    /// <summary>The ids of deleted records, most recently deleted first.</summary>
+    public IReadOnlyList<string> DeletedIds()
+    {
+        lock (_gate) return [.. _deleted.AsEnumerable().Reverse().Select(d => d.Id)];
+    }
+
+    /// <summary>Deletes one id of a delete request; answers the item's result object.</summary>
+    internal JObject DeleteById(string id)
     {
         lock (_gate)
         {
-            if (!_records.TryGetValue(id, out var stored)) return false;
-            Store(stored, null);
-            return true;
+            return DeleteLocked(id)
+                ? new JObject { ["code"] = "SUCCESS", ["details"] = new JObject { ["id"] = id }, ["message"] = "record deleted", ["status"] = "success" }
+                : Error("INVALID_DATA", "the related id given seems to be invalid", new JObject { ["id"] = id });
         }
+    }
+
+    /// <summary>The deleted records, most recent first, as the deleted-records API lists them.</summary>
+    internal IReadOnlyList<JObject> Deleted()
+    {
+        lock (_gate)
+        {
+            return [.. _deleted.AsEnumerable().Reverse().Select(d => new JObject
+            {
+                ["deleted_by"] = SandboxUser.DeepClone(),
+                ["id"] = d.Id,
+                ["display_name"] = d.DisplayName,
+                ["type"] = "recycle",
+                ["created_by"] = SandboxUser.DeepClone(),
+                ["deleted_time"] = Render(d.At),
+            })];
+        }
+    }
+
+    /// <summary>Records <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> in id order (not copies: callers only read them, under no lock).</summary>
+    internal IReadOnlyList<JObject> ById(int skip, int take)
+    {
+        lock (_gate) return [.. _records.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Skip(skip).Take(take).Select(s => s.Data)];
+    }
+
+    private bool DeleteLocked(string id)
+    {
+        if (!_records.TryGetValue(id, out var stored)) return false;
+        Store(stored, null);
+        _deleted.Add(new DeletedEntry(id, stored.Data.Value<string>(_displayField) ?? id, Now()));
+        return true;
     }
 
     /// <summary>Deletes every record, so that one sandbox can serve many independent test cases.</summary>
@@ -139,6 +182,7 @@ public sealed partial class ZohoModuleStore
         lock (_gate)
         {
             _records.Clear();
+            _deleted.Clear();
             foreach (var byValue in _index.Values) byValue.Clear();
         }
     }
@@ -189,13 +233,18 @@ public sealed partial class ZohoModuleStore
         }
     }
 
-    /// <summary>The records to list: modified strictly after <paramref name="modifiedAfter"/>, limited to <paramref name="ids"/>, sorted.</summary>
+    /// <summary>
+    /// The records to list: modified strictly after <paramref name="modifiedAfter"/>, limited to <paramref name="ids"/>, sorted.
+    /// Not copies: a stored record is replaced on change, never edited, so callers may read these after the lock.
+    /// </summary>
     internal IReadOnlyList<JObject> Query(DateTimeOffset? modifiedAfter, IReadOnlySet<string>? ids, string sortBy, bool ascending)
     {
         lock (_gate)
         {
-            var matching = _records.Values.Where(s => (modifiedAfter is null || s.Modified > modifiedAfter) && (ids is null || ids.Contains(s.Id)));
-            return [.. Sorted(matching, sortBy, ascending).Select(s => (JObject)s.Data.DeepClone())];
+            var matching = ids is null
+                ? _records.Values.Where(s => modifiedAfter is null || s.Modified > modifiedAfter)
+                : ids.Select(id => _records.GetValueOrDefault(id)).OfType<Stored>().Where(s => modifiedAfter is null || s.Modified > modifiedAfter);
+            return [.. Sorted(matching, sortBy, ascending).Select(s => s.Data)];
         }
     }
 
@@ -572,4 +621,6 @@ public sealed partial class ZohoModuleStore
     private static partial Regex EmailShape();
 
     private sealed record Stored(string Id, JObject Data, DateTimeOffset Modified);
+
+    private sealed record DeletedEntry(string Id, string DisplayName, DateTimeOffset At);
 }

@@ -30,6 +30,7 @@ public sealed class ZohoSandbox : IAsyncDisposable
     private readonly ZohoSandboxAccounts _accounts;
     private readonly Dictionary<string, ZohoModuleStore> _modules;
     private SandboxServer? _server;
+    private ZohoSandboxBulk? _bulk;
 
     private ZohoSandbox(ZohoSandboxOptions options, TimeProvider clock)
     {
@@ -78,6 +79,18 @@ public sealed class ZohoSandbox : IAsyncDisposable
         new("Created_By", "ownerlookup", ReadOnly: true),
         new("Modified_By", "ownerlookup", ReadOnly: true),
     ];
+
+    /// <summary>The upload host for bulk write files (the same loopback server).</summary>
+    public Uri UploadUrl => _server!.BaseUrl;
+
+    /// <summary>The org id the sandbox expects in <c>X-CRM-ORG</c>.</summary>
+    public string OrganizationId => "sandbox-org-700";
+
+    /// <summary>Bulk read jobs created so far.</summary>
+    public int BulkReadJobs => _bulk?.BulkReadJobs ?? 0;
+
+    /// <summary>Bulk write jobs created so far.</summary>
+    public int BulkWriteJobs => _bulk?.BulkWriteJobs ?? 0;
 
     /// <summary>The Zoho Accounts server to send token requests to.</summary>
     public Uri AccountsUrl => _server!.BaseUrl;
@@ -130,6 +143,7 @@ public sealed class ZohoSandbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(clock);
         var sandbox = new ZohoSandbox(options, clock);
         var records = new ZohoSandboxRecords(sandbox._accounts, sandbox.PageTokens, sandbox.Module, options.TimeZone);
+        var bulk = sandbox._bulk = new ZohoSandboxBulk(sandbox._accounts, sandbox.Module, clock, options, () => sandbox.ApiDomain);
         sandbox._server = await SandboxServer.StartAsync(routes =>
         {
             routes.MapPost("/oauth/v2/token", sandbox._accounts.GrantAsync);
@@ -140,6 +154,16 @@ public sealed class ZohoSandbox : IAsyncDisposable
             routes.MapPut("/crm/v8/{module}", records.UpdateAsync);
             routes.MapPut("/crm/v8/{module}/{id}", records.UpdateAsync);
             routes.MapPost("/crm/v8/coql", records.QueryAsync);
+            routes.MapDelete("/crm/v8/{module}", bulk.DeleteAsync);
+            routes.MapGet("/crm/v8/{module}/deleted", bulk.DeletedAsync);
+            routes.MapGet("/crm/v8/{module}/actions/count", bulk.CountAsync);
+            routes.MapPost("/crm/bulk/v8/read", bulk.CreateReadAsync);
+            routes.MapGet("/crm/bulk/v8/read/{jobId}", bulk.ReadStatusAsync);
+            routes.MapGet("/crm/bulk/v8/read/{jobId}/result", bulk.ReadResultAsync);
+            routes.MapPost("/crm/v8/upload", bulk.UploadAsync);
+            routes.MapPost("/crm/bulk/v8/write", bulk.CreateWriteAsync);
+            routes.MapGet("/crm/bulk/v8/write/{jobId}", bulk.WriteStatusAsync);
+            routes.MapGet("/crm/bulk/v8/write/{jobId}/result", bulk.WriteResultAsync);
         }, sandbox.RequestLog, sandbox.Faults, cancellationToken).ConfigureAwait(false);
         return sandbox;
     }

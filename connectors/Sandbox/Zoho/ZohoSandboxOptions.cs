@@ -27,6 +27,9 @@ public sealed class ZohoSandboxOptions
     /// <summary>How long an access token lives (Zoho: one hour, <c>expires_in: 3600</c>).</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long a bulk read or write job takes on the sandbox clock before it is <c>COMPLETED</c>; zero finishes at once.</summary>
+    public TimeSpan BulkJobDuration { get; set; }
+
     /// <summary>Custom fields added to the Contacts module, for example an external id marked unique.</summary>
     public IList<ZohoSandboxField> ExtraContactFields { get; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -28,7 +29,7 @@ namespace Connectors.Azure.State;
 /// must read again before it writes that entity. Entities the store never read are written
 /// unconditionally, so a fresh process behaves as the last writer.
 /// </remarks>
-public sealed class AzureTableSyncStateStore : ITwoWayStateStore
+public sealed class AzureTableSyncStateStore : ITwoWayStateStore, ILinkCatalog
 {
     private const string WatermarkRow = "watermark";
     private const string LeftWatermarkRow = "watermark|left";
@@ -120,6 +121,45 @@ public sealed class AzureTableSyncStateStore : ITwoWayStateStore
             }
         }).ConfigureAwait(false);
         return links;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Links are the rows of the flow's partition that start with <c>l|</c>, listed in row-key order.</remarks>
+    public async IAsyncEnumerable<IReadOnlyList<Link>> ReadLinksAsync(string flow, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        // '}' follows '|', so the range holds exactly the row keys that start with "l|".
+        var filter = $"PartitionKey eq {Literal(FlowPartition(flow))} and RowKey ge {Literal("l|")} and RowKey lt {Literal("l}")}";
+        var page = new List<Link>(pageSize);
+        await foreach (var entity in _state.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(ReadLink(flow, entity));
+            if (page.Count < pageSize) continue;
+            yield return page;
+            page = new List<Link>(pageSize);
+        }
+        if (page.Count > 0) yield return page;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveLinksAsync(string flow, IReadOnlyCollection<string> sourceIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentNullException.ThrowIfNull(sourceIds);
+        if (sourceIds.Count == 0) return;
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var partition = FlowPartition(flow);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ReadConcurrency, CancellationToken = cancellationToken };
+        // A delete of a row that is not there succeeds, so ids without a link need no check.
+        await Parallel.ForEachAsync(sourceIds.Distinct(StringComparer.Ordinal), parallel, async (sourceId, ct) =>
+        {
+            var row = LinkRow(sourceId);
+            await _state.DeleteEntityAsync(partition, row, global::Azure.ETag.All, ct).ConfigureAwait(false);
+            _linkVersions.Set(VersionKey(partition, row), EntityVersion.Absent);
+        }).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

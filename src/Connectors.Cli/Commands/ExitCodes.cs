@@ -14,4 +14,7 @@ internal static class ExitCodes
 
     /// <summary>The run stopped early for a passing reason (throttling, an outage); the next run resumes from the watermark.</summary>
     public const int Incomplete = 3;
+
+    /// <summary>A reconciliation completed and found drift it did not (or may not) repair.</summary>
+    public const int Drift = 4;
 }

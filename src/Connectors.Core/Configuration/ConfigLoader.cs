@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
 using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
-using Cronos;
 using Connectors.Core.Mapping;
 using Connectors.Core.Sync.TwoWay;
+using Connectors.Core.Reconciliation;
 using Connectors.Core.Validation;
+using Cronos;
 using Newtonsoft.Json.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -21,6 +22,7 @@ public static partial class ConfigLoader
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
     private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
     private static readonly HashSet<string> ConflictKeys = ["policy", "owners", "fields", "skew"];
+    private static readonly HashSet<string> ReconcileKeys = ["schedule", "deletes", "flagField", "bulkAbove", "creditBudget", "targetRecordUrl", "sourceRecordUrl"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
     /// <param name="path">The config file.</param>
@@ -259,13 +261,14 @@ public static partial class ConfigLoader
                     break;
             }
             var schedule = Cron(map, "schedule", name);
-            var reconcile = Cron(map, "reconcile", name);
+            var reconcile = Child(map, "reconcile") is { } reconcileNode ? ReadReconcile(reconcileNode, name) : null;
             var webhooks = Flag(map, "webhooks", name);
             if (from is null || to is null) return null;
             return new FlowConfig(name, from, to, match, fields, At(key), validate)
             {
                 Schedule = schedule,
-                Reconcile = reconcile,
+                Reconcile = reconcile?.Schedule,
+                Reconciliation = reconcile,
                 Webhooks = webhooks,
                 FromLocation = At(Child(map, "from")!),
                 ToLocation = At(Child(map, "to")!),
@@ -493,6 +496,85 @@ public static partial class ConfigLoader
                 return TimeSpan.FromSeconds(seconds);
             }
             return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var span) ? span : null;
+        }
+
+        /// <summary>
+        /// <c>reconcile: { schedule, deletes, flagField, bulkAbove, creditBudget, targetRecordUrl, sourceRecordUrl }</c>,
+        /// or just a schedule (<c>reconcile: "0 0 2 * * *"</c>).
+        /// </summary>
+        private ReconcileConfig? ReadReconcile(YamlNode node, string flow)
+        {
+            if (node is YamlScalarNode)
+            {
+                return new ReconcileConfig(At(node)) { Schedule = CronText(node, flow, "reconcile") };
+            }
+            if (node is not YamlMappingNode map)
+            {
+                Error(node, flow, "reconcile", "'reconcile' is a schedule, or a mapping with schedule, deletes, flagField, bulkAbove, creditBudget; a schedule is a 6-field NCRONTAB expression such as \"0 30 2 * * *\".");
+                return null;
+            }
+            CheckKeys(map, ReconcileKeys, flow, $"the reconcile block of flow '{flow}'");
+            var deletes = DeletePolicy.Ignore;
+            if (Child(map, "deletes") is { } deletesNode)
+            {
+                switch (Scalar(deletesNode))
+                {
+                    case "ignore": deletes = DeletePolicy.Ignore; break;
+                    case "flag": deletes = DeletePolicy.Flag; break;
+                    case "delete": deletes = DeletePolicy.Delete; break;
+                    default:
+                        Error(deletesNode, flow, "reconcile.deletes", $"'{Scalar(deletesNode)}' is not a delete policy: write ignore, flag or delete.");
+                        break;
+                }
+            }
+            var flagField = Child(map, "flagField") is { } flagNode ? Scalar(flagNode) : null;
+            if (deletes == DeletePolicy.Flag && string.IsNullOrWhiteSpace(flagField))
+            {
+                Error(Child(map, "deletes")!, flow, "reconcile.flagField", "deletes: flag needs 'flagField', the target field to set on a record whose source was deleted.");
+            }
+            return new ReconcileConfig(At(map))
+            {
+                Schedule = Child(map, "schedule") is { } schedule ? CronText(schedule, flow, "reconcile.schedule") : null,
+                Deletes = deletes,
+                FlagField = flagField,
+                BulkAbove = Positive(map, "bulkAbove", flow),
+                CreditBudget = Positive(map, "creditBudget", flow),
+                TargetRecordUrl = UrlTemplate(map, "targetRecordUrl", flow),
+                SourceRecordUrl = UrlTemplate(map, "sourceRecordUrl", flow),
+            };
+        }
+
+        private string? CronText(YamlNode node, string flow, string field)
+        {
+            var text = Scalar(node);
+            try
+            {
+                CronExpression.Parse(text, CronFormat.IncludeSeconds);
+                return text;
+            }
+            catch (CronFormatException e)
+            {
+                var hint = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 5 ? " It has 5 fields: add the seconds in front (\"0 0 2 * * *\" runs at 02:00)." : "";
+                Error(node, flow, field, $"'{text}' is not a 6-field NCRONTAB expression ({{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}): {e.Message}{hint}");
+                return null;
+            }
+        }
+
+        private long? Positive(YamlMappingNode map, string key, string flow)
+        {
+            if (Child(map, key) is not { } node) return null;
+            if (long.TryParse(Scalar(node), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0) return value;
+            Error(node, flow, $"reconcile.{key}", $"'{key}' is a whole number above zero; it is '{Scalar(node)}'.");
+            return null;
+        }
+
+        private string? UrlTemplate(YamlMappingNode map, string key, string flow)
+        {
+            if (Child(map, key) is not YamlScalarNode node) return null;
+            var text = Resolve(node, $"reconcile.{key}") ?? "";
+            if (text.Contains("{id}", StringComparison.Ordinal) && Uri.TryCreate(text.Replace("{id}", "1", StringComparison.Ordinal), UriKind.Absolute, out _)) return text;
+            Error(node, flow, $"reconcile.{key}", $"'{key}' is an absolute URL with {{id}} where the record id goes.");
+            return null;
         }
 
         private StreamRef? Stream(YamlMappingNode map, string key, string flow, Dictionary<string, SystemConfig> systems)

@@ -23,7 +23,7 @@ public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IRead
     /// </summary>
     public string? Schedule { get; init; }
 
-    /// <summary>When the flow's reconciliation runs: a 6-field NCRONTAB expression in UTC, or <see langword="null"/>.</summary>
+    /// <summary>When the flow's reconciliation runs: a 6-field NCRONTAB expression in UTC (the schedule of <see cref="Reconciliation"/>), or <see langword="null"/>.</summary>
     public string? Reconcile { get; init; }
 
     /// <summary>Whether webhook deliveries of the source system about the source stream trigger this flow.</summary>
@@ -52,4 +52,7 @@ public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IRead
 
     /// <summary>Two-way flows: what to do with two records on one side that share a match key.</summary>
     public DuplicateRule Duplicates { get; init; } = DuplicateRule.LinkOldest;
+
+    /// <summary>The flow's <c>reconcile:</c> block; <see langword="null"/> when it has none (reconciling it then uses the defaults).</summary>
+    public ReconcileConfig? Reconciliation { get; init; }
 }

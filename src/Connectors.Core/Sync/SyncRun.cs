@@ -24,7 +24,7 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
         ArgumentNullException.ThrowIfNull(flow);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
-        return RunCoreAsync(flow, target, "sync", ReadChangedAsync, progress, cancellationToken);
+        return RunCoreAsync(flow, target, "sync", SyncWrites.Changed, ReadChangedAsync, progress, cancellationToken);
 
         async IAsyncEnumerable<RecordPage> ReadChangedAsync([EnumeratorCancellation] CancellationToken token)
         {
@@ -49,7 +49,7 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(ids);
-        return RunCoreAsync(flow, target, "sync-ids", ReadNamedAsync, null, cancellationToken);
+        return RunCoreAsync(flow, target, "sync-ids", SyncWrites.Changed, ReadNamedAsync, null, cancellationToken);
 
         async IAsyncEnumerable<RecordPage> ReadNamedAsync([EnumeratorCancellation] CancellationToken token)
         {
@@ -59,10 +59,42 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
         }
     }
 
-    private async Task<SyncReport> RunCoreAsync(Flow flow, ITargetConnector target, string kind,
+    /// <summary>
+    /// Syncs named source records as they are now, a chunk of ids at a time (memory is bounded by a chunk,
+    /// however many ids come), through the same mapping, validation, batching and commits as a run.
+    /// Reconciliation's repair uses it with <see cref="SyncWrites.All"/>, so that a record whose target
+    /// drifted is written again although its payload equals what was last written. The watermark is left alone.
+    /// </summary>
+    /// <param name="flow">The flow.</param>
+    /// <param name="source">Where the records are read, by id.</param>
+    /// <param name="target">Where they are written.</param>
+    /// <param name="ids">The source ids, a chunk at a time; each chunk is read in one go.</param>
+    /// <param name="writes">Whether unchanged payloads are written too.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public Task<SyncReport> RunForIdsAsync(Flow flow, ISourceConnector source, ITargetConnector target,
+        IAsyncEnumerable<IReadOnlyList<string>> ids, SyncWrites writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(ids);
+        return RunCoreAsync(flow, target, writes == SyncWrites.All ? "repair" : "sync-ids", writes, ReadChunksAsync, null, cancellationToken);
+
+        async IAsyncEnumerable<RecordPage> ReadChunksAsync([EnumeratorCancellation] CancellationToken token)
+        {
+            await foreach (var chunk in ids.WithCancellation(token).ConfigureAwait(false))
+            {
+                if (chunk.Count == 0) continue;
+                var records = await source.ReadByIdsAsync(flow.From.Stream, chunk.Distinct(StringComparer.Ordinal).ToArray(), token).ConfigureAwait(false);
+                yield return new RecordPage(records, Checkpoint: null);
+            }
+        }
+    }
+
+    private async Task<SyncReport> RunCoreAsync(Flow flow, ITargetConnector target, string kind, SyncWrites writes,
         Func<CancellationToken, IAsyncEnumerable<RecordPage>> pages, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var run = new Pass(state, clock, log, flow, target, cancellationToken);
+        var run = new Pass(state, clock, log, flow, target, writes, cancellationToken);
         var startedAt = clock.GetUtcNow();
         var started = clock.GetTimestamp();
         var sourceCalls = meter.CallsTo(flow.From.System);
@@ -117,7 +149,8 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
     }
 
     /// <summary>The mutable state of one pass over the source; lives for one <see cref="RunAsync"/>.</summary>
-    private sealed class Pass(ISyncStateStore state, TimeProvider clock, ILogger log, Flow flow, ITargetConnector target, CancellationToken cancellationToken)
+    private sealed class Pass(ISyncStateStore state, TimeProvider clock, ILogger log, Flow flow, ITargetConnector target, SyncWrites writes,
+        CancellationToken cancellationToken)
     {
         private readonly int _batchSize = target.MaxBatchSize(flow.To.Stream);
         private readonly List<Pending> _pending = [];
@@ -206,7 +239,8 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
 
         private void Handle(Record record, Link? link, MappingContext context)
         {
-            var prepared = PreparedRecord.Of(flow, record, link, context);
+            // Written-again-anyway (repair) compares with no link, so an unchanged payload is still sent.
+            var prepared = PreparedRecord.Of(flow, record, writes == SyncWrites.Changed ? link : null, context);
             if (prepared is PreparedRecord.Failed failed)
             {
                 DeadLetter(record, failed.Code, failed.Field, failed.Message);

@@ -4,6 +4,7 @@ using Connectors.Core.Configuration;
 using Connectors.Core.Flows;
 using Connectors.Core.Connectors;
 using Connectors.Core.Http;
+using Connectors.Core.Reconciliation;
 using Connectors.Core.State;
 using Connectors.Core.Sync;
 using Connectors.Core.Sync.TwoWay;
@@ -67,6 +68,7 @@ internal sealed class ConnectorHost : IAsyncDisposable
         addState(services);
         services.AddSingleton<SyncRun>();
         services.AddSingleton<TwoWaySync>();
+        services.AddSingleton<ReconcileRun>();
         var errors = new List<ConfigError>();
         foreach (var system in config.Systems.Values)
         {
@@ -196,6 +198,29 @@ internal sealed class ConnectorHost : IAsyncDisposable
         await State.ResolveConflictAsync(conflict.Flow, conflict.Id, new ConflictDecision(choice, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         var report = await SyncTwoWayAsync(conflict.Flow, null, cancellationToken).ConfigureAwait(false);
         return (conflict, report);
+    }
+
+    /// <summary>The names of the config's flows, in the order written.</summary>
+    public IReadOnlyList<string> FlowNames => [.. _config.Flows.Select(f => f.Name)];
+
+    /// <summary>
+    /// Reconciles one flow once with the policies of its <c>reconcile:</c> block: the entry point of the CLI's
+    /// <c>reconcile</c> command and of the <c>reconcile</c> timer function.
+    /// </summary>
+    /// <param name="flowName">The flow.</param>
+    /// <param name="repair">Whether to repair what the policies allow, or only report.</param>
+    /// <param name="workFolder">Where the run's scratch file and checkpoint live (local disk).</param>
+    /// <param name="reportFolder">Where the JSON and HTML reports go.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public async Task<ReconcileReport> ReconcileAsync(string flowName, bool repair, string workFolder, string reportFolder,
+        CancellationToken cancellationToken)
+    {
+        var flowConfig = _config.Flow(flowName);
+        var flow = _config.Compile(flowConfig);
+        var source = Connector<ISourceConnector>(flowConfig.From.System, flowConfig, "read from");
+        var target = Connector<ITargetConnector>(flowConfig.To.System, flowConfig, "write to");
+        var options = (flowConfig.Reconciliation ?? new ReconcileConfig(flowConfig.Location)).ToOptions(repair, workFolder, reportFolder);
+        return await _services.GetRequiredService<ReconcileRun>().RunAsync(flow, source, target, options, cancellationToken).ConfigureAwait(false);
     }
 
     private T Connector<T>(string systemName, FlowConfig flow, string verb) where T : class

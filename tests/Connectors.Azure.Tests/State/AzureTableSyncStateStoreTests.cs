@@ -53,6 +53,28 @@ public sealed class AzureTableSyncStateStoreTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
+    public async Task LinkCatalog_ListsEveryLinkOfTheFlowInPages_WithoutDeadLettersOrOtherFlows_AndForgetsTheOnesRemoved()
+    {
+        var links = Enumerable.Range(0, 1_203).Select(i => Link("f", $"src/{i}", $"tgt-{i}")).ToArray();
+        await _store.CommitAsync(new StateCommit("f", links, [new DeadLetter("f", new RecordKey("shop.customers", "x"), "INVALID_DATA", null, "no", [], T0)],
+            new Watermark(T0)), Ct);
+        await _store.CommitAsync(new StateCommit("g", [Link("g", "src/1", "other")], [], null), Ct);
+
+        var pages = new List<IReadOnlyList<Link>>();
+        await foreach (var page in _store.ReadLinksAsync("f", 500, Ct)) pages.Add(page);
+        await _store.RemoveLinksAsync("f", ["src/0", "src/7", "never-linked"], Ct);
+        var left = new List<Link>();
+        await foreach (var page in NewStore().ReadLinksAsync("f", 5_000, Ct)) left.AddRange(page);
+
+        Assert.Equal([500, 500, 203], pages.Select(p => p.Count));
+        Assert.Equal(links.Select(l => l.SourceId).Order(StringComparer.Ordinal), pages.SelectMany(p => p).Select(l => l.SourceId).Order(StringComparer.Ordinal));
+        Assert.Equal(1_201, left.Count);
+        Assert.DoesNotContain(left, l => l.SourceId is "src/0" or "src/7");
+        Assert.Empty(await NewStore().GetLinksAsync("f", ["src/0"], Ct));
+        Assert.Single(await _store.GetLinksAsync("g", ["src/1"], Ct));
+    }
+
+    [Fact]
     public async Task Links_ThousandsOfIds_AllReadBackAndUnknownIdsAreAbsent()
     {
         var links = Enumerable.Range(0, 3000).Select(i => Link("f", $"src-{i}", $"tgt-{i}")).ToArray();

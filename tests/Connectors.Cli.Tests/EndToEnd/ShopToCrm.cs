@@ -54,13 +54,14 @@ internal sealed class ShopToCrm : IAsyncDisposable
 
     public TimeProvider Clock { get; }
 
-    public static async Task<ShopToCrm> StartAsync(int customers, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<ShopToCrm> StartAsync(int customers, TimeProvider clock, CancellationToken cancellationToken,
+        ZohoSandboxOptions? crmOptions = null)
     {
         // The shop's query-cost bucket is made large: these tests are about the CRM side; Shopify's
         // own throttling is covered by the Shopify connector's tests.
         var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, clock, cancellationToken);
         shop.Seed(customers, seed: 11);
-        var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
+        var crm = await ZohoSandbox.StartAsync(crmOptions ?? new ZohoSandboxOptions(), clock, cancellationToken);
         var services = new ServiceCollection()
             .AddSingleton(clock)
             .AddShopifyConnector("shop", new ShopifyOptions { ShopUrl = shop.ShopUrl, AccessToken = shop.AccessToken, ApiVersion = "2025-10" });
@@ -71,6 +72,12 @@ internal sealed class ShopToCrm : IAsyncDisposable
             o.ClientId = crm.ClientId;
             o.ClientSecret = crm.ClientSecret;
             o.RefreshToken = crm.RefreshToken;
+            o.UploadUrl = crm.UploadUrl;
+            o.OrganizationId = crm.OrganizationId;
+            if (crmOptions?.ExtraContactFields is { Count: > 0 } extra)
+            {
+                o.Fields["Contacts"] = [.. ZohoOptions.DefaultContactFields, .. extra.Select(f => f.ApiName)];
+            }
         });
         var folder = Directory.CreateTempSubdirectory("connectors-e2e-");
         var state = await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = Path.Combine(folder.FullName, "state.db") }, cancellationToken);
@@ -86,6 +93,19 @@ internal sealed class ShopToCrm : IAsyncDisposable
     public Task<SyncReport> SyncAsync(CancellationToken cancellationToken, ISyncStateStore? state = null, IProgress<SyncProgress>? progress = null) =>
         new SyncRun(state ?? State, Services.GetRequiredService<ApiCallMeter>(), Clock, NullLogger<SyncRun>.Instance)
             .RunAsync(Flow, Services.GetShopifyConnector("shop"), Services.GetZohoConnector("crm"), progress, cancellationToken);
+
+    public string Folder => _folder.FullName;
+
+    public Task<Connectors.Core.Reconciliation.ReconcileReport> ReconcileAsync(Connectors.Core.Reconciliation.ReconcileOptions options,
+        CancellationToken cancellationToken, Flow? flow = null)
+    {
+        options.WorkFolder = Path.Combine(_folder.FullName, "work");
+        options.ReportFolder = Path.Combine(_folder.FullName, "reports");
+        var meter = Services.GetRequiredService<ApiCallMeter>();
+        var run = new Connectors.Core.Reconciliation.ReconcileRun(State, new SyncRun(State, meter, Clock, NullLogger<SyncRun>.Instance), meter, Clock,
+            NullLogger<Connectors.Core.Reconciliation.ReconcileRun>.Instance);
+        return run.RunAsync(flow ?? Flow, Services.GetShopifyConnector("shop"), Services.GetZohoConnector("crm"), options, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

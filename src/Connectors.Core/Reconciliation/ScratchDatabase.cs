@@ -1,0 +1,140 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Connectors.Core.Reconciliation;
+
+/// <summary>
+/// The run's scratch file: both sides and the links spilled a page at a time, joined by SQLite with
+/// indexes, so that memory is bounded by a page and SQLite's page cache, never by the record count.
+/// It is also the checkpoint: an interrupted run's file is picked up by the next run of the same flow.
+/// One connection, used by one run at a time.
+/// </summary>
+internal sealed class ScratchDatabase : IAsyncDisposable
+{
+    // A bounded page cache (16 MiB) keeps memory flat however large the sides are.
+    private const string Setup = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA cache_size = -16384;
+        PRAGMA temp_store = FILE;
+        CREATE TABLE IF NOT EXISTS progress (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS links (source_id TEXT NOT NULL PRIMARY KEY, target_id TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS source (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, payload TEXT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS target (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, fields TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS deleted (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS pairs (source_id TEXT NOT NULL PRIMARY KEY, target_id TEXT NOT NULL, linked INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS findings (
+            seq       INTEGER PRIMARY KEY,
+            class     INTEGER NOT NULL,
+            source_id TEXT NULL,
+            target_id TEXT NULL,
+            fields    TEXT NULL,
+            evidence  INTEGER NOT NULL,
+            label     TEXT NULL,
+            weight    INTEGER NOT NULL,
+            linked    INTEGER NOT NULL,
+            flagged   INTEGER NOT NULL);
+        """;
+
+    private readonly SqliteConnection _connection;
+
+    private ScratchDatabase(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public SqliteConnection Connection => _connection;
+
+    public static async Task<ScratchDatabase> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var scratch = new ScratchDatabase(connection, path);
+        await scratch.ExecuteAsync(Setup, cancellationToken).ConfigureAwait(false);
+        return scratch;
+    }
+
+    /// <summary>Deletes the scratch file of a finished run.</summary>
+    public static void Delete(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (File.Exists(file)) File.Delete(file);
+        }
+    }
+
+    public async Task<string?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT value FROM progress WHERE key = $key;");
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task SetAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await using var command = Command("INSERT INTO progress (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> GetNumberAsync(string key, CancellationToken cancellationToken) =>
+        await GetAsync(key, cancellationToken).ConfigureAwait(false) is { } text ? long.Parse(text, CultureInfo.InvariantCulture) : 0;
+
+    public Task SetNumberAsync(string key, long value, CancellationToken cancellationToken) =>
+        SetAsync(key, value.ToString(CultureInfo.InvariantCulture), cancellationToken);
+
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql);
+        command.CommandTimeout = 0;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Inserts (or replaces) rows in one transaction with one prepared statement.</summary>
+    public async Task InsertAsync(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var transaction = _connection.BeginTransaction();
+        await using var command = Command(
+            $"INSERT OR REPLACE INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))});");
+        command.Transaction = transaction;
+        var parameters = columns.Select(c => command.Parameters.Add("$" + c, SqliteType.Text)).ToArray();
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.CloseAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}
