@@ -10,17 +10,17 @@ namespace Connectors.Core.Configuration;
 /// chosen in a flow with <c>mapping: { use: NAME, fields: { …overrides… } }</c>. Connectors ship them as
 /// YAML files:
 /// <code>
-/// name: shopify-customers-to-zoho-contacts
-/// from: shopify.customers        # connector type . stream
-/// to: zoho.Contacts
+/// name: shop-customers-to-crm-contacts
+/// from: shop.customers           # connector type . stream
+/// to: crm.Contacts
 /// note: what an integrator should know before using it
 /// mapping:
 ///   Email: defaultEmailAddress.emailAddress | email
 /// </code>
 /// </summary>
 /// <param name="Name">The name flows use it by.</param>
-/// <param name="From">The source: connector type and stream (<c>shopify.customers</c>).</param>
-/// <param name="To">The target: connector type and stream (<c>zoho.Contacts</c>).</param>
+/// <param name="From">The source: connector type and stream (<c>shop.customers</c>).</param>
+/// <param name="To">The target: connector type and stream (<c>crm.Contacts</c>).</param>
 /// <param name="Fields">The mapped fields, in order, located in the file they were read from.</param>
 public sealed record DefaultMapping(string Name, StreamRef From, StreamRef To, IReadOnlyList<MappingField> Fields)
 {

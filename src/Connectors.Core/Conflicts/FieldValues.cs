@@ -4,7 +4,7 @@ namespace Connectors.Core.Conflicts;
 
 /// <summary>
 /// How two-way flows compare field values. No value, JSON <c>null</c> and blank text are one and the
-/// same value, because vendors spell "empty" differently (Zoho answers <c>null</c>, Business Central
+/// same value, because vendors spell "empty" differently (one CRM answers <c>null</c> where an ERP answers
 /// an empty string): without that, every empty field would look changed on one side.
 /// </summary>
 public static class FieldValues

@@ -3,7 +3,7 @@ namespace Connectors.Core.Http;
 /// <summary>
 /// One system's access token: cached until a margin before it expires on the injected clock, and
 /// fetched by one request at a time however many callers need a new one. Vendors limit how often a
-/// token may be minted (Zoho: 10 in 10 minutes per refresh token), so a stampede of refreshes after
+/// token may be minted (one CRM allows 10 in 10 minutes per refresh token), so a stampede of refreshes after
 /// an expiry would lock the integration out.
 /// </summary>
 public sealed class AccessTokenCache

@@ -38,7 +38,7 @@ public sealed class ReconcileOptions : IValidatableObject
 
     /// <summary>
     /// A link to a target record in the vendor's own UI, with <c>{id}</c> where the record id goes
-    /// (for example <c>https://crm.zoho.eu/crm/org123/tab/Contacts/{id}</c>); reports link the worst records when set.
+    /// (for example <c>https://crm.example.com/org123/tab/Contacts/{id}</c>); reports link the worst records when set.
     /// </summary>
     public string? TargetRecordUrl { get; set; }
 

@@ -3,7 +3,7 @@ namespace Connectors.Core.Schema;
 /// <summary>The shape of a field's value as JSON carries it, which is what a mapping reads and writes.</summary>
 public enum FieldKind
 {
-    /// <summary>A string (names, e-mails, picklist values, numeric strings such as Shopify's money amounts).</summary>
+    /// <summary>A string (names, e-mails, picklist values, numeric strings such as a shop's money amounts).</summary>
     Text,
 
     /// <summary>A JSON number.</summary>
