@@ -84,17 +84,6 @@ internal static class ReconcileBenchmark
             var shop = provider.GetShopifyConnector("shop");
             var crm = provider.GetZohoConnector("crm");
 
-            if (Environment.GetEnvironmentVariable("BENCH_PROBE") == "1")
-            {
-                var probe = Stopwatch.StartNew();
-                long n = 0;
-                await foreach (var page in shop.ReadChangedAsync("customers", Watermark.Start, default)) n += page.Records.Count;
-                Console.WriteLine($"probe: shop read {n} in {probe.Elapsed}");
-                probe.Restart();
-                n = 0;
-                await foreach (var page in crm.ReadChangedAsync("Contacts", Watermark.Start, default)) n += page.Records.Count;
-                Console.WriteLine($"probe: crm read {n} in {probe.Elapsed}");
-            }
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             using var peak = new PeakMemory();
             var watch = Stopwatch.StartNew();
