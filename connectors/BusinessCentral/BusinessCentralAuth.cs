@@ -1,5 +1,6 @@
 using System.Net;
 using Connectors.Core.Connectors;
+using Connectors.Core.Http;
 using Newtonsoft.Json;
 using Refit;
 
@@ -15,9 +16,7 @@ public sealed class BusinessCentralAuth
     private readonly string _system;
     private readonly IBusinessCentralTokenApi _tokens;
     private readonly BusinessCentralOptions _options;
-    private readonly TimeProvider _clock;
-    private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private volatile CachedToken? _current;
+    private readonly AccessTokenCache _cache;
 
     /// <summary>Creates the token holder of <paramref name="system"/>.</summary>
     /// <param name="system">The system's name in the config; it prefixes error messages.</param>
@@ -33,49 +32,24 @@ public sealed class BusinessCentralAuth
         _system = system;
         _tokens = tokens;
         _options = options;
-        _clock = clock;
+        _cache = new AccessTokenCache(RequestAsync, options.TokenRefreshMargin, clock);
     }
 
     /// <summary>A token that is good for at least the refresh margin; fetched only when the cached one is not.</summary>
     /// <param name="cancellationToken">Cancels the wait and the fetch.</param>
     /// <exception cref="ConnectorException">Entra refused the credentials or could not be reached.</exception>
-    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
-    {
-        var current = _current;
-        return current is not null && _clock.GetUtcNow() < current.RefreshAt
-            ? ValueTask.FromResult(current.Value)
-            : new ValueTask<string>(RefreshAsync(current?.Value, cancellationToken));
-    }
+    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken) => _cache.GetAsync(cancellationToken);
 
     /// <summary>
-    /// Replaces <paramref name="rejected"/> (a token the API refused, or <see langword="null"/> when there is
-    /// none yet) with a new one, unless another caller has already replaced it; then that one is returned.
+    /// Replaces <paramref name="rejected"/> (a token the API refused) with a new one, unless another caller
+    /// has already replaced it; then that one is returned.
     /// </summary>
     /// <param name="rejected">The token the caller holds and no longer trusts.</param>
-    /// <param name="cancellationToken">Cancels the wait and the fetch.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
     /// <exception cref="ConnectorException">Entra refused the credentials or could not be reached.</exception>
-    public async Task<string> RefreshAsync(string? rejected, CancellationToken cancellationToken)
-    {
-        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var current = _current;
-            if (current is not null && !string.Equals(current.Value, rejected, StringComparison.Ordinal)
-                && _clock.GetUtcNow() < current.RefreshAt)
-            {
-                return current.Value;
-            }
-            var fresh = await RequestAsync(cancellationToken).ConfigureAwait(false);
-            _current = fresh;
-            return fresh.Value;
-        }
-        finally
-        {
-            _refreshing.Release();
-        }
-    }
+    public Task<string> RefreshAsync(string rejected, CancellationToken cancellationToken) => _cache.RenewAsync(rejected, cancellationToken);
 
-    private async Task<CachedToken> RequestAsync(CancellationToken cancellationToken)
+    private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
     {
         var grant = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -99,10 +73,7 @@ public sealed class BusinessCentralAuth
         {
             if (response.IsSuccessStatusCode && response.Content is { AccessToken.Length: > 0, ExpiresIn: > 0 } token)
             {
-                var lifetime = TimeSpan.FromSeconds(token.ExpiresIn);
-                // A margin larger than half the lifetime would refresh on every call: cap it.
-                var margin = _options.TokenRefreshMargin < lifetime / 2 ? _options.TokenRefreshMargin : lifetime / 2;
-                return new CachedToken(token.AccessToken, _clock.GetUtcNow() + lifetime - margin);
+                return new AccessToken(token.AccessToken, TimeSpan.FromSeconds(token.ExpiresIn));
             }
             if (response.IsSuccessStatusCode)
             {
@@ -138,6 +109,4 @@ public sealed class BusinessCentralAuth
             return null;
         }
     }
-
-    private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
 }

@@ -30,7 +30,7 @@ namespace Connectors.BusinessCentral;
 /// first looked up by its match fields and updated when found, so a retried create never duplicates.
 /// </para>
 /// </summary>
-public sealed partial class BusinessCentralConnector : ISourceConnector, ITargetConnector
+public sealed partial class BusinessCentralConnector : ISourceConnector, ITargetConnector, IRecordLookup
 {
     /// <summary>The most entities Business Central serves in one page (fixed online).</summary>
     public const int MaxPageSize = 20_000;
@@ -127,6 +127,35 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
         {
             var what = $"reading {chunk.Length} {entitySet} by id";
             var page = await ListAsync(entitySet, $"id in ({string.Join(',', chunk)})", null, what, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                records.AddRange(page.Value.Select(entity => ToRecord(stream, entity)));
+                if (page.NextLink is null) break;
+                page = await NextPageAsync(page.NextLink, what, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return records;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>$filter=field in (…)</c>, 40 values a call. Business Central compares text without regard to case,
+    /// as its SQL collation does.
+    /// </remarks>
+    public async Task<IReadOnlyList<Record>> FindAsync(string stream, string field, IReadOnlyCollection<string> values, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var entitySet = EntitySet(stream);
+        if (!IdentifierPattern().IsMatch(field))
+        {
+            throw new ConnectorException(_system, ConnectorErrorCode.InvalidRequest, $"'{field}' is not a Business Central field name.");
+        }
+        var records = new List<Record>();
+        foreach (var chunk in values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).Chunk(IdsPerFilter))
+        {
+            var what = $"looking up {chunk.Length} {entitySet} by {field}";
+            var filter = $"{field} in ({string.Join(',', chunk.Select(v => Literal(field, new JValue(v))))})";
+            var page = await ListAsync(entitySet, filter, null, what, cancellationToken).ConfigureAwait(false);
             while (true)
             {
                 records.AddRange(page.Value.Select(entity => ToRecord(stream, entity)));
@@ -366,7 +395,7 @@ public sealed partial class BusinessCentralConnector : ISourceConnector, ITarget
             throw new ConnectorException(_system, ConnectorErrorCode.UnexpectedResponse,
                 $"an entity of {stream} came without an id or a readable {ModifiedField}.");
         }
-        return new Record(new RecordKey($"{_system}.{stream}", id), modified, entity);
+        return new Record(new RecordKey($"{_system}.{stream}", id), modified, entity) { Version = entity[EtagField]?.Value<string>() };
     }
 
     private string EntitySet(string stream) => stream switch

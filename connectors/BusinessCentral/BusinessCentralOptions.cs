@@ -72,9 +72,13 @@ public sealed class BusinessCentralOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Retries, timeouts and circuit breaking for the HTTP calls (429 Retry-After, 503, 504).</summary>
+    /// <summary>
+    /// Retries, timeouts and circuit breaking for the HTTP calls (429 Retry-After, 503, 504). A create
+    /// (POST) is not retried after a server error by default: Business Central has no idempotent create,
+    /// and the next run finds a record that was created after all by its match key.
+    /// </summary>
     [Required]
-    public ConnectorResilienceOptions Resilience { get; set; } = new();
+    public ConnectorResilienceOptions Resilience { get; set; } = new() { RetryPosts = false };
 
     /// <summary>The token endpoint in use: <see cref="TokenEndpoint"/> or the Entra ID default for <see cref="TenantId"/>.</summary>
     public Uri EffectiveTokenEndpoint =>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Connectors.Core.Connectors;
 using Connectors.Core.Records;
+using Connectors.Core.Schema;
 using Connectors.Core.Sync;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
@@ -18,7 +19,7 @@ namespace Connectors.Shopify;
 /// answer and waits out THROTTLED answers on the injected clock; 429 and 5xx are the resilience
 /// pipeline's to retry.
 /// </summary>
-public sealed class ShopifyConnector : ISourceConnector, IApiLimits
+public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiLimits
 {
     /// <summary>The most nodes a Shopify connection returns per page.</summary>
     public const int MaxPageSize = 250;
@@ -65,6 +66,17 @@ public sealed class ShopifyConnector : ISourceConnector, IApiLimits
     public static IReadOnlyCollection<string> Streams => [.. ShopifyStream.All.Keys];
 
     /// <inheritdoc />
+    public IReadOnlyList<StreamSchema> BuiltInStreams => ShopifySchemas.BuiltIn;
+
+    /// <inheritdoc />
+    /// <remarks>False: a record holds exactly the connector's GraphQL selection, which the built-in schema describes.</remarks>
+    public bool DescribesLive => false;
+
+    /// <inheritdoc />
+    public Task<StreamSchema?> DescribeLiveAsync(string stream, CancellationToken cancellationToken) =>
+        Task.FromResult(ShopifySchemas.BuiltIn.FirstOrDefault(s => s.Name == stream));
+
+    /// <inheritdoc />
     /// <remarks>
     /// Asks for <c>updated_at:&gt;='…'</c> sorted by <c>UPDATED_AT</c> (ties by id), so records at exactly the
     /// watermark's second are read again: Shopify stamps whole seconds and several records share one.
@@ -87,7 +99,9 @@ public sealed class ShopifyConnector : ISourceConnector, IApiLimits
             var connection = data[source.RootField] is JObject page
                 ? page.ToObject<ShopifyConnection>() ?? throw Unexpected($"'{source.RootField}' is not a connection.")
                 : throw Unexpected($"the answer has no '{source.RootField}' connection.");
-            var records = connection.Nodes.OfType<JObject>().Select(node => ToRecord(source, node)).ToList();
+            var nodes = connection.Nodes.OfType<JObject>().ToList();
+            await CompleteNestedAsync(source, nodes, cancellationToken).ConfigureAwait(false);
+            var records = nodes.Select(node => ToRecord(source, node)).ToList();
             if (records.Count > 0)
             {
                 yield return new RecordPage(records, new Watermark(records[^1].Modified));
@@ -98,7 +112,10 @@ public sealed class ShopifyConnector : ISourceConnector, IApiLimits
     }
 
     /// <inheritdoc />
-    /// <remarks>Ids are the numeric ids the records are keyed by (GIDs are accepted too); at most <see cref="MaxIdsPerRequest"/> go in one call.</remarks>
+    /// <remarks>
+    /// Ids are the numeric ids the records are keyed by (GIDs are accepted too); at most <see cref="MaxIdsPerRequest"/> go
+    /// in one call, fewer when a node is expensive (orders: 19), so that the call stays within the single-query cost limit.
+    /// </remarks>
     public async Task<IReadOnlyList<Record>> ReadByIdsAsync(string stream, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -106,14 +123,44 @@ public sealed class ShopifyConnector : ISourceConnector, IApiLimits
         // An id that is not a valid id of this type cannot exist at Shopify, and one bad GID would fail the whole call.
         var gids = ids.Select(source.GidOf).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var records = new List<Record>(gids.Count);
-        foreach (var chunk in gids.Chunk(MaxIdsPerRequest))
+        foreach (var chunk in gids.Chunk(source.IdsPerRequest))
         {
             var data = await QueryAsync(source.ByIdsQuery, new JObject { ["ids"] = new JArray(chunk) }, cancellationToken).ConfigureAwait(false);
-            var nodes = data["nodes"] as JArray ?? throw Unexpected("the answer has no 'nodes' list.");
+            var list = data["nodes"] as JArray ?? throw Unexpected("the answer has no 'nodes' list.");
             // Unknown ids come back as null, ids of another type as an empty object.
-            records.AddRange(nodes.OfType<JObject>().Where(node => node.ContainsKey("id")).Select(node => ToRecord(source, node)));
+            var nodes = list.OfType<JObject>().Where(node => node.ContainsKey("id")).ToList();
+            await CompleteNestedAsync(source, nodes, cancellationToken).ConfigureAwait(false);
+            records.AddRange(nodes.Select(node => ToRecord(source, node)));
         }
         return records;
+    }
+
+    /// <summary>
+    /// Reads the rest of each node's nested connection (an order's line items beyond the first
+    /// <see cref="ShopifyStream.LineItemsPerOrder"/>) and appends it, so that a record always holds all of them and
+    /// its <c>pageInfo.hasNextPage</c> is false. One query per further page of one node.
+    /// </summary>
+    private async Task CompleteNestedAsync(ShopifyStream source, IReadOnlyList<JObject> nodes, CancellationToken cancellationToken)
+    {
+        if (source.Nested is not { } nested) return;
+        foreach (var node in nodes)
+        {
+            if (node[nested.Field] is not JObject connection || connection["nodes"] is not JArray items) continue;
+            while (connection["pageInfo"]?["hasNextPage"]?.Value<bool>() == true)
+            {
+                var variables = new JObject
+                {
+                    ["id"] = node["id"],
+                    ["first"] = nested.RestPageSize,
+                    ["after"] = connection["pageInfo"]?["endCursor"] ?? throw Unexpected($"{nested.Field}: hasNextPage is true but endCursor is missing."),
+                };
+                var data = await QueryAsync(source.RestQuery!, variables, cancellationToken).ConfigureAwait(false);
+                var more = data["node"]?[nested.Field] as JObject
+                    ?? throw Unexpected($"the rest of {nested.Field} of {node.Value<string>("id")} did not come back.");
+                foreach (var item in (more["nodes"] as JArray ?? [])) items.Add(item.DeepClone());
+                connection["pageInfo"] = more["pageInfo"]?.DeepClone() ?? throw Unexpected($"{nested.Field} came back without pageInfo.");
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -121,7 +168,7 @@ public sealed class ShopifyConnector : ISourceConnector, IApiLimits
     public int RecordsPerCall(ApiOperation operation, string stream) => operation switch
     {
         ApiOperation.List => StreamNamed(stream).PageSizeFor(_options.PageSize),
-        ApiOperation.ReadByIds => MaxIdsPerRequest,
+        ApiOperation.ReadByIds => StreamNamed(stream).IdsPerRequest,
         _ => 1,
     };
 

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Connectors.Shopify;
 
 /// <summary>
-/// What the connector needs to read one Shopify stream: the root connection, the GID type, and the
-/// fields selected on each node. A new stream (orders) is one more instance here plus its selection.
+/// What the connector needs to read one Shopify stream: the root connection, the GID type, the fields
+/// selected on each node, what one node costs, and (for orders) the nested connection whose further pages
+/// are read per node. Every stream is one instance here.
 /// </summary>
 internal sealed class ShopifyStream
 {
@@ -30,19 +31,91 @@ internal sealed class ShopifyStream
         defaultAddress { address1 address2 city province provinceCode zip country countryCodeV2 company phone }
         """;
 
+    // One line item: LineItem 1, originalUnitPriceSet (MoneyBag) 1, its shopMoney (MoneyV2) 1, product 1 = 4 points.
+    // sku, name and variantTitle are scalars of LineItem (free), so the variant object is not selected.
+    private const string LineItemSelection = """
+        id
+        name
+        title
+        variantTitle
+        sku
+        quantity
+        originalUnitPriceSet { shopMoney { amount currencyCode } }
+        product { id legacyResourceId }
+        """;
+
+    private const int LineItemCost = 4;
+
+    /// <summary>
+    /// Line items read with each order. Nested connections multiply: an order costs 1 (Order) + 1 (customer)
+    /// + 3 × 2 (three MoneyBags with their shopMoney) + 2 + 10 × 4 (line items) = 50 points, so a page holds
+    /// (1000 − 2) / 50 = 19 orders. Most orders have fewer lines; the rest of a longer order is read with
+    /// <see cref="RestQuery"/>.
+    /// </summary>
+    public const int LineItemsPerOrder = 10;
+
+    private const string OrderOwnSelection = """
+        id
+        legacyResourceId
+        name
+        email
+        note
+        tags
+        createdAt
+        updatedAt
+        processedAt
+        closed
+        closedAt
+        cancelledAt
+        cancelReason
+        currencyCode
+        displayFinancialStatus
+        displayFulfillmentStatus
+        customer { id legacyResourceId }
+        totalPriceSet { shopMoney { amount currencyCode } }
+        subtotalPriceSet { shopMoney { amount currencyCode } }
+        totalTaxSet { shopMoney { amount currencyCode } }
+        """;
+
+    private const int OrderOwnCost = 1 + 1 + 3 * 2;
+
+    // Product 1, priceRangeV2 1, minVariantPrice 1 = 3 points: 250 products request 752.
+    private const string ProductSelection = """
+        id
+        legacyResourceId
+        title
+        handle
+        vendor
+        productType
+        status
+        tags
+        createdAt
+        updatedAt
+        priceRangeV2 { minVariantPrice { amount currencyCode } }
+        """;
+
     /// <summary>Customers, changed-since via <c>updated_at</c> search and <c>sortKey: UPDATED_AT</c>.</summary>
-    public static ShopifyStream Customers { get; } = new("customers", "customers", "Customer", CustomerSelection, nodeCost: 3);
+    public static ShopifyStream Customers { get; } = new("customers", "customers", "customer", "Customer", CustomerSelection, nodeCost: 3);
+
+    /// <summary>Orders with their totals, customer and first line items, changed-since as customers are.</summary>
+    public static ShopifyStream Orders { get; } = new("orders", "orders", "order", "Order",
+        OrderOwnSelection + NestedConnection.LineItems.Selection(LineItemsPerOrder), nodeCost: OrderOwnCost + NestedConnection.LineItems.Cost(LineItemsPerOrder),
+        NestedConnection.LineItems);
+
+    /// <summary>Products with their lowest variant price, changed-since as customers are.</summary>
+    public static ShopifyStream Products { get; } = new("products", "products", "product", "Product", ProductSelection, nodeCost: 3);
 
     /// <summary>The streams the connector reads, by name.</summary>
     public static IReadOnlyDictionary<string, ShopifyStream> All { get; } =
-        new Dictionary<string, ShopifyStream>(StringComparer.Ordinal) { [Customers.Name] = Customers };
+        new Dictionary<string, ShopifyStream>(StringComparer.Ordinal) { [Customers.Name] = Customers, [Orders.Name] = Orders, [Products.Name] = Products };
 
-    private ShopifyStream(string name, string rootField, string gidType, string selection, int nodeCost)
+    private ShopifyStream(string name, string rootField, string singleField, string gidType, string selection, int nodeCost, NestedConnection? nested = null)
     {
         Name = name;
         RootField = rootField;
         GidType = gidType;
         NodeCost = nodeCost;
+        Nested = nested;
         ChangedQuery = $$"""
             query {{char.ToUpperInvariant(rootField[0])}}{{rootField[1..]}}ChangedSince($first: Int!, $after: String, $query: String) {
               {{rootField}}(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
@@ -62,6 +135,18 @@ internal sealed class ShopifyStream
               }
             }
             """;
+        RestQuery = nested is null ? null : $$"""
+            query {{gidType}}{{char.ToUpperInvariant(nested.Field[0])}}{{nested.Field[1..]}}($id: ID!, $first: Int!, $after: String) {
+              node: {{singleField}}(id: $id) {
+                {{nested.Field}}(first: $first, after: $after) {
+                  nodes {
+            {{nested.ItemSelection}}
+                  }
+                  pageInfo { hasNextPage endCursor }
+                }
+              }
+            }
+            """;
     }
 
     /// <summary>The stream's name in configs, for example <c>customers</c>.</summary>
@@ -73,8 +158,11 @@ internal sealed class ShopifyStream
     /// <summary>The object type in the stream's GIDs, for example <c>Customer</c>.</summary>
     public string GidType { get; }
 
-    /// <summary>Cost points one node of the selection requests.</summary>
+    /// <summary>Cost points one node of the selection requests, nested connections included.</summary>
     public int NodeCost { get; }
+
+    /// <summary>The nested connection read in full for every node (line items of an order), or <see langword="null"/>.</summary>
+    public NestedConnection? Nested { get; }
 
     /// <summary>The changed-since page query; variables <c>first</c>, <c>after</c>, <c>query</c>.</summary>
     public string ChangedQuery { get; }
@@ -82,9 +170,15 @@ internal sealed class ShopifyStream
     /// <summary>The read-by-ids query; variable <c>ids</c> (GIDs).</summary>
     public string ByIdsQuery { get; }
 
+    /// <summary>The query for the further pages of <see cref="Nested"/> on one node (aliased <c>node</c>); variables <c>id</c>, <c>first</c>, <c>after</c>.</summary>
+    public string? RestQuery { get; }
+
     /// <summary>The page size to ask for: the configured one, lowered if the page would exceed the single-query cost limit.</summary>
     public int PageSizeFor(int configured) =>
         Math.Min(configured, (ShopifyConnector.MaxQueryCost - ConnectionCost) / NodeCost);
+
+    /// <summary>Ids asked for in one <c>nodes(ids:)</c> call: at most 250, fewer when the nodes are expensive (1 + ids × node cost ≤ 1000).</summary>
+    public int IdsPerRequest => Math.Min(ShopifyConnector.MaxIdsPerRequest, (ShopifyConnector.MaxQueryCost - 1) / NodeCost);
 
     /// <summary>The GID of a record, from its numeric id (a GID is passed through).</summary>
     public string? GidOf(string id)
@@ -105,4 +199,47 @@ internal sealed class ShopifyStream
     }
 
     private string GidPrefix => $"gid://shopify/{GidType}/";
+
+    /// <summary>A connection nested in every node of a stream, read to its end per node.</summary>
+    internal sealed class NestedConnection
+    {
+        /// <summary>An order's line items.</summary>
+        public static NestedConnection LineItems { get; } = new("lineItems", LineItemSelection, LineItemCost);
+
+        private NestedConnection(string field, string itemSelection, int itemCost)
+        {
+            Field = field;
+            ItemSelection = itemSelection;
+            ItemCost = itemCost;
+        }
+
+        /// <summary>The field on the node, for example <c>lineItems</c>.</summary>
+        public string Field { get; }
+
+        /// <summary>The fields selected on each item.</summary>
+        public string ItemSelection { get; }
+
+        /// <summary>Cost points one item requests.</summary>
+        public int ItemCost { get; }
+
+        /// <summary>
+        /// Items asked for per page of <see cref="ShopifyStream.RestQuery"/>: the single root object (1) plus the connection
+        /// (2 + n × <see cref="ItemCost"/>) must stay within the single-query limit, and a page holds at most 250.
+        /// </summary>
+        public int RestPageSize => Math.Min(ShopifyConnector.MaxPageSize, (ShopifyConnector.MaxQueryCost - 1 - ConnectionCost) / ItemCost);
+
+        /// <summary>What the connection costs with <paramref name="first"/> items.</summary>
+        public int Cost(int first) => ConnectionCost + first * ItemCost;
+
+        /// <summary>The connection's selection inside a node, its first <paramref name="first"/> items and its page info.</summary>
+        public string Selection(int first) => $$"""
+            {{Field}}(first: {{first.ToString(CultureInfo.InvariantCulture)}}) {
+              nodes {
+            {{ItemSelection}}
+              }
+              pageInfo { hasNextPage endCursor }
+            }
+
+            """;
+    }
 }

@@ -45,6 +45,16 @@ public interface IZohoCrmApi
         CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads one record with every field, subform rows (<c>Ordered_Items</c>, …) included: the only read that
+    /// returns them (shared reference zoho-crm.md §2.1, §2.2). Zoho answers 204 when there is no such record.
+    /// </summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="id">The record id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Get("/crm/v8/{module}/{id}")]
+    Task<IApiResponse<ZohoRecordPage>> GetRecordAsync(string module, string id, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Inserts or updates records, matching existing ones by <see cref="ZohoWriteRequest.DuplicateCheckFields"/>.
     /// At most <see cref="ZohoConnector.MaxRecordsPerWrite"/> records; each result says <c>insert</c> or <c>update</c>.
     /// </summary>
@@ -62,6 +72,29 @@ public interface IZohoCrmApi
     [Put("/crm/v8/{module}")]
     Task<IApiResponse<ZohoWriteResponse>> UpdateRecordsAsync(string module, [Body] ZohoWriteRequest request,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Updates one record, only if it was not modified after <paramref name="unmodifiedSince"/> (Zoho answers
+    /// 412 <c>ALREADY_MODIFIED</c> otherwise and writes nothing). The header holds for the whole call, which
+    /// is why conditional updates go one record a call.
+    /// </summary>
+    /// <param name="module">The module's API name.</param>
+    /// <param name="id">The record's id.</param>
+    /// <param name="request">The record (one) and options.</param>
+    /// <param name="unmodifiedSince">The record's <c>Modified_Time</c> as last read (ISO-8601 with offset).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Put("/crm/v8/{module}/{id}")]
+    Task<IApiResponse<ZohoWriteResponse>> UpdateRecordAsync(string module, string id, [Body] ZohoWriteRequest request,
+        [Header("If-Unmodified-Since")] string unmodifiedSince, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a COQL query (<c>select … from … where … limit offset, count</c>): read-after-write consistent,
+    /// unlike the Search API, so a record created a moment ago is found. Zoho answers 204 when nothing matches.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    [Post("/crm/v8/coql")]
+    Task<IApiResponse<ZohoRecordPage>> QueryAsync([Body] ZohoQuery query, CancellationToken cancellationToken);
 
     /// <summary>Describes a module's fields (names, types, lengths, mandatory flags).</summary>
     /// <param name="module">The module's API name.</param>

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Text.RegularExpressions;
 using Connectors.Core.Connectors;
 using Connectors.Core.Records;
+using Connectors.Core.Schema;
 using Connectors.Core.Sync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +23,7 @@ namespace Connectors.Zoho;
 /// <c>{system}.{module}</c> and carry Zoho's own fields, <c>id</c> and <c>Modified_Time</c> included.
 /// Get one from the container with <see cref="ZohoServiceCollectionExtensions.GetZohoConnector"/>.
 /// </summary>
-public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
+public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector, IDescribeStreams, IRecordLookup
 {
     /// <summary>Zoho takes at most this many records in one insert, update or upsert call.</summary>
     public const int MaxRecordsPerWrite = 100;
@@ -40,6 +42,12 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
 
     /// <summary>The system field incremental reads sort and filter on.</summary>
     public const string ModifiedTimeField = "Modified_Time";
+
+    /// <summary>COQL takes at most this many values in one <c>in (…)</c>.</summary>
+    public const int MaxValuesPerQuery = 50;
+
+    /// <summary>COQL returns at most this many rows a call.</summary>
+    public const int MaxRowsPerQuery = 2000;
 
     /// <summary>How long a record Zoho could not take now (<c>TOO_MANY_REQUESTS</c>, <c>INTERNAL_ERROR</c>) is deferred.</summary>
     public static readonly TimeSpan PerRecordRetryAfter = TimeSpan.FromMinutes(1);
@@ -144,6 +152,44 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Through COQL (<c>where field in (…)</c>, 50 values a query), not the Search API: Search lags behind
+    /// writes (Zoho's own advice is COQL for read-after-write), and a lookup that misses a record created a
+    /// moment ago would create it twice.
+    /// </remarks>
+    public async Task<IReadOnlyList<Record>> FindAsync(string stream, string field, IReadOnlyCollection<string> values, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        ArgumentNullException.ThrowIfNull(values);
+        if (!IdentifierPattern().IsMatch(stream) || !IdentifierPattern().IsMatch(field))
+        {
+            throw new ConnectorException(System, ConnectorErrorCode.InvalidRequest, $"'{stream}.{field}' is not a Zoho module and field API name.");
+        }
+        var fields = FieldList(stream);
+        var records = new List<Record>();
+        foreach (var chunk in values.Where(v => !string.IsNullOrEmpty(v)).Distinct(StringComparer.Ordinal).Chunk(MaxValuesPerQuery))
+        {
+            var condition = $"{field} in ({string.Join(", ", chunk.Select(CoqlLiteral))})";
+            for (var offset = 0; ; offset += MaxRowsPerQuery)
+            {
+                var query = new ZohoQuery
+                {
+                    SelectQuery = string.Create(CultureInfo.InvariantCulture,
+                        $"select {fields.Replace(",", ", ", StringComparison.Ordinal)} from {stream} where {condition} limit {offset}, {MaxRowsPerQuery}"),
+                };
+                using var response = await CallAsync(() => _api.QueryAsync(query, cancellationToken), cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode is HttpStatusCode.NoContent) break;
+                if (!response.IsSuccessStatusCode) throw Failure(response, $"Looking up {stream} by {field}");
+                var body = response.Content ?? throw Unexpected($"Looking up {stream} by {field} returned no body.");
+                records.AddRange(body.Data.Select(data => ToRecord(stream, data)));
+                if (body.Info is not { MoreRecords: true }) break;
+            }
+        }
+        return records;
+    }
+
+    /// <inheritdoc />
     public int MaxBatchSize(string stream) => MaxRecordsPerWrite;
 
     /// <inheritdoc />
@@ -151,20 +197,33 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
     /// Linked records (with a target id) are updated by id; the others are upserted with
     /// <c>duplicate_check_fields</c> set to their match fields, so a retried batch never duplicates.
     /// At most <see cref="MaxRecordsPerWrite"/> records a call, automations off (<c>trigger: []</c>).
+    /// Subform rows (a payload field holding a list of objects, such as <c>Ordered_Items</c>) replace the record's
+    /// rows: Zoho adds rows sent without an id, so before updating a linked record that carries rows the connector
+    /// reads it (one single-record GET) to keep its equal rows by id and delete the others; after an upsert that
+    /// updated an existing record, it deletes the rows that were there before (one GET each, one PUT for the batch).
     /// </remarks>
     public async Task<IReadOnlyList<WriteOutcome>> WriteAsync(string stream, IReadOnlyList<WriteRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentNullException.ThrowIfNull(batch);
         var outcomes = new List<WriteOutcome>(batch.Count);
-        foreach (var chunk in batch.Where(r => r.TargetId is not null).Chunk(MaxRecordsPerWrite))
+        // If-Unmodified-Since holds for a whole call: a conditional update goes alone, by id.
+        var conditional = batch.Where(r => r.TargetId is not null && r.ExpectedVersion is not null).ToArray();
+        var results = new WriteOutcome[conditional.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, conditional.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await UpdateIfUnmodifiedAsync(stream, conditional[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        outcomes.AddRange(results);
+        var linked = batch.Where(r => r.TargetId is not null && r.ExpectedVersion is null).ToList();
+        var payloads = await ReplacingRowsAsync(stream, linked, cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in linked.Select((request, index) => (Request: request, Payload: payloads[index])).Chunk(MaxRecordsPerWrite))
         {
             var request = new ZohoWriteRequest
             {
-                Data = [.. chunk.Select(r => WithId(r.Payload, r.TargetId!))],
+                Data = [.. chunk.Select(r => WithId(r.Payload, r.Request.TargetId!))],
                 Trigger = [],
             };
-            outcomes.AddRange(await WriteChunkAsync(stream, chunk, upsert: false,
+            outcomes.AddRange(await WriteChunkAsync(stream, [.. chunk.Select(r => r.Request)], upsert: false,
                 () => _api.UpdateRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false));
         }
         // duplicate_check_fields belongs to the call, so records matched on different fields go in different calls.
@@ -178,8 +237,9 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
                     Trigger = [],
                     DuplicateCheckFields = chunk[0].MatchFields.Count > 0 ? [.. chunk[0].MatchFields] : null,
                 };
-                outcomes.AddRange(await WriteChunkAsync(stream, chunk, upsert: true,
-                    () => _api.UpsertRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false));
+                var written = (await WriteChunkAsync(stream, chunk, upsert: true,
+                    () => _api.UpsertRecordsAsync(stream, request, cancellationToken), cancellationToken).ConfigureAwait(false)).ToList();
+                outcomes.AddRange(await DropSupersededRowsAsync(stream, chunk, written, cancellationToken).ConfigureAwait(false));
             }
         }
         return outcomes;
@@ -193,6 +253,111 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
         using var response = await CallAsync(() => _api.GetFieldsAsync(module, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw Failure(response, $"Describing {module}");
         return response.Content?.Fields ?? [];
+    }
+
+    /// <summary>
+    /// The payload to send for each linked request: as mapped, except that its subform rows are turned into a
+    /// replacement of the record's current rows (read with one single-record GET per record that carries rows).
+    /// </summary>
+    private async Task<JObject[]> ReplacingRowsAsync(string stream, IReadOnlyList<WriteRequest> linked, CancellationToken cancellationToken)
+    {
+        var payloads = linked.Select(r => r.Payload).ToArray();
+        var withRows = Enumerable.Range(0, linked.Count).Where(i => ZohoSubforms.FieldsIn(linked[i].Payload).Count > 0).ToList();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(withRows, parallel, async (index, token) =>
+        {
+            var request = linked[index];
+            // A record Zoho no longer has keeps its payload: the update is refused on its id, as for any stale link.
+            if (await ReadOneAsync(stream, request.TargetId!, token).ConfigureAwait(false) is not { } current) return;
+            var payload = (JObject)request.Payload.DeepClone();
+            foreach (var field in ZohoSubforms.FieldsIn(request.Payload))
+            {
+                payload[field] = ZohoSubforms.Replacement(current[field] as JArray ?? [], (JArray)request.Payload[field]!);
+            }
+            payloads[index] = payload;
+        }).ConfigureAwait(false);
+        return payloads;
+    }
+
+    /// <summary>
+    /// An upsert that matched an existing record added the sent rows after the rows the record had (Zoho adds rows
+    /// sent without an id): those earlier rows are deleted, in one update call for the chunk, so that a re-sent
+    /// create (after a crash between write and commit) never doubles an order's lines.
+    /// </summary>
+    private async Task<IEnumerable<WriteOutcome>> DropSupersededRowsAsync(string stream, WriteRequest[] chunk, List<WriteOutcome> outcomes,
+        CancellationToken cancellationToken)
+    {
+        var requests = chunk.ToDictionary(r => r.Source);
+        var fixes = new List<(WriteRequest Request, JObject Rows)>();
+        foreach (var written in outcomes.OfType<WriteOutcome.Written>().Where(w => !w.Created))
+        {
+            var request = requests[written.Source];
+            var fields = ZohoSubforms.FieldsIn(request.Payload);
+            if (fields.Count == 0) continue;
+            if (await ReadOneAsync(stream, written.TargetId, cancellationToken).ConfigureAwait(false) is not { } current) continue;
+            var rows = new JObject { ["id"] = written.TargetId };
+            foreach (var field in fields)
+            {
+                var superseded = ZohoSubforms.Superseded(current[field] as JArray ?? [], ((JArray)request.Payload[field]!).Count);
+                if (superseded.Count > 0) rows[field] = superseded;
+            }
+            if (rows.Count > 1) fixes.Add((request, rows));
+        }
+        if (fixes.Count == 0) return outcomes;
+        _log.LogInformation("{System}: {Count} {Module} record(s) existed already; deleting the rows they had before this write", System,
+            fixes.Count, stream);
+        var fixRequest = new ZohoWriteRequest { Data = [.. fixes.Select(f => f.Rows)], Trigger = [] };
+        var rowFixes = (await WriteChunkAsync(stream, [.. fixes.Select(f => f.Request)], upsert: false,
+            () => _api.UpdateRecordsAsync(stream, fixRequest, cancellationToken), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(o => o.Source);
+        // The record was written either way; a refused row deletion is what the outcome reports.
+        return outcomes.Select(o => rowFixes.TryGetValue(o.Source, out var fix) && fix is not WriteOutcome.Written ? fix : o);
+    }
+
+    /// <summary>One record with all its fields and subform rows, or <see langword="null"/> when Zoho has no such record.</summary>
+    private async Task<JObject?> ReadOneAsync(string module, string id, CancellationToken cancellationToken)
+    {
+        using var response = await CallAsync(() => _api.GetRecordAsync(module, id, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NoContent) return null;
+        if (!response.IsSuccessStatusCode) throw Failure(response, $"Reading {module} {id}");
+        return response.Content?.Data.FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<StreamSchema> BuiltInStreams => ZohoSchemas.BuiltIn;
+
+    /// <inheritdoc />
+    public bool DescribesLive => true;
+
+    /// <inheritdoc />
+    /// <remarks>Reads the module's fields metadata: this org's custom fields, picklist values and mandatory fields included. A module Zoho does not know (<c>INVALID_MODULE</c>) is <see langword="null"/>.</remarks>
+    public async Task<StreamSchema?> DescribeLiveAsync(string stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ZohoSchemas.FromMetadata(stream, await DescribeFieldsAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ConnectorException e) when (e.VendorCode == "INVALID_MODULE")
+        {
+            return null;
+        }
+    }
+
+    private async Task<WriteOutcome> UpdateIfUnmodifiedAsync(string stream, WriteRequest request, CancellationToken cancellationToken)
+    {
+        var body = new ZohoWriteRequest { Data = [WithId(request.Payload, request.TargetId!)], Trigger = [] };
+        using var response = await CallAsync(() => _api.UpdateRecordAsync(stream, request.TargetId!, body, request.ExpectedVersion!, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            // ALREADY_MODIFIED: someone changed the record after we read it; nothing was written.
+            return new WriteOutcome.Conflict(request.Source, request.TargetId!);
+        }
+        var operation = $"Updating {stream} record {request.TargetId}";
+        var results = response.IsSuccessStatusCode ? response.Content?.Data : PerRecordResults(response);
+        if (results is null) throw response.IsSuccessStatusCode ? Unexpected($"{operation} returned no body.") : Failure(response, operation);
+        if (results.Count != 1) throw Unexpected($"{operation} returned {results.Count} results for one record.");
+        return Outcome(request, results[0], upsert: false);
     }
 
     private async Task<IEnumerable<WriteOutcome>> WriteChunkAsync(string stream, WriteRequest[] chunk, bool upsert,
@@ -240,12 +405,20 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector
         {
             throw Unexpected($"{module} record {id} has no readable {ModifiedTimeField}.");
         }
-        return new Record(new RecordKey($"{System}.{module}", id), modified, data);
+        // The stamp as Zoho wrote it is the version If-Unmodified-Since takes back.
+        return new Record(new RecordKey($"{System}.{module}", id), modified, data) { Version = stamp };
     }
 
     private string FieldList(string module) => string.Join(',', _options.FieldsFor(module)
         ?? throw new ConnectorException(System, ConnectorErrorCode.InvalidRequest,
             $"No fields are configured for module {module}; Zoho requires them. Set Fields:{module} in the system's options."));
+
+    /// <summary>A COQL string literal: quoted, with quotes and backslashes escaped.</summary>
+    private static string CoqlLiteral(string value) =>
+        "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierPattern();
 
     private static JObject WithId(JObject payload, string id)
     {

@@ -100,6 +100,14 @@ public sealed class ZohoWriteRequest
     public IReadOnlyList<string>? DuplicateCheckFields { get; set; }
 }
 
+/// <summary>The body of <c>POST /crm/v8/coql</c>.</summary>
+public sealed class ZohoQuery
+{
+    /// <summary>The COQL <c>select</c> statement.</summary>
+    [JsonProperty("select_query")]
+    public string SelectQuery { get; set; } = "";
+}
+
 /// <summary>The answer to a write: one result per record, in request order.</summary>
 public sealed class ZohoWriteResponse
 {
@@ -182,6 +190,26 @@ public sealed class ZohoField
     /// <summary>Whether every record of the module must have a value.</summary>
     [JsonProperty("system_mandatory")]
     public bool SystemMandatory { get; set; }
+
+    /// <summary>Whether the API ignores values written to the field (stamps, formulas, totals).</summary>
+    [JsonProperty("read_only")]
+    public bool ReadOnly { get; set; }
+
+    /// <summary>The values a picklist or multi-select picklist allows; empty for other types.</summary>
+    [JsonProperty("pick_list_values")]
+    public List<ZohoPicklistValue> PickListValues { get; set; } = [];
+}
+
+/// <summary>One value of a picklist field, as the fields metadata API lists it.</summary>
+public sealed class ZohoPicklistValue
+{
+    /// <summary>What the CRM shows a user.</summary>
+    [JsonProperty("display_value")]
+    public string? DisplayValue { get; set; }
+
+    /// <summary>What the records API reads and writes.</summary>
+    [JsonProperty("actual_value")]
+    public string? ActualValue { get; set; }
 }
 
 /// <summary>What Zoho POSTs to a watch channel's <c>notify_url</c>: the ids of changed records, never their data.</summary>

@@ -1,4 +1,5 @@
 using Connectors.Core.Connectors;
+using Connectors.Core.Http;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Refit;
@@ -19,10 +20,7 @@ public sealed class ZohoTokenSource
     private readonly string _system;
     private readonly IZohoAccountsApi _accounts;
     private readonly ZohoOptions _options;
-    private readonly TimeProvider _clock;
-    private readonly Lock _gate = new();
-    private IssuedToken? _current;
-    private Task<IssuedToken>? _refresh;
+    private readonly AccessTokenCache _cache;
 
     /// <summary>Creates the token source of <paramref name="system"/>.</summary>
     /// <param name="system">The system's name in the config, used in error messages.</param>
@@ -38,52 +36,21 @@ public sealed class ZohoTokenSource
         _system = system;
         _accounts = accounts;
         _options = options;
-        _clock = clock;
+        _cache = new AccessTokenCache(RequestAsync, RefreshAhead, clock);
     }
 
     /// <summary>The current access token, refreshed first when it is missing or about to expire.</summary>
     /// <exception cref="ConnectorException">The refresh failed (<see cref="ConnectorErrorCode.AuthenticationFailed"/> when Zoho refused it).</exception>
-    public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
-    {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && IsFresh(current)) return current.Value;
-        return await ReplaceAsync(current?.Value, cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken) => _cache.GetAsync(cancellationToken);
 
     /// <summary>
     /// Zoho refused <paramref name="rejected"/> (it expired early or was revoked): returns a newer token,
     /// refreshing only if no other caller has already replaced it.
     /// </summary>
     /// <exception cref="ConnectorException">The refresh failed.</exception>
-    public Task<string> RenewAsync(string rejected, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(rejected);
-        return ReplaceAsync(rejected, cancellationToken);
-    }
+    public Task<string> RenewAsync(string rejected, CancellationToken cancellationToken) => _cache.RenewAsync(rejected, cancellationToken);
 
-    private async Task<string> ReplaceAsync(string? stale, CancellationToken cancellationToken)
-    {
-        Task<IssuedToken> refresh;
-        lock (_gate)
-        {
-            var current = _current;
-            if (current is not null && current.Value != stale && IsFresh(current)) return current.Value;
-            // Everyone who arrives while a refresh is in flight waits for that one; a failed refresh
-            // fails all of them at once instead of each trying again in turn.
-            if (_refresh is null || _refresh.IsCompleted)
-            {
-                _refresh = Task.Run(RequestAsync, CancellationToken.None);
-            }
-            refresh = _refresh;
-        }
-        var issued = await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return issued.Value;
-    }
-
-    private bool IsFresh(IssuedToken token) => _clock.GetUtcNow() < token.ExpiresAt - RefreshAhead;
-
-    // Not cancelled by any one caller: the others are still waiting for it.
-    private async Task<IssuedToken> RequestAsync()
+    private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
     {
         var grant = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -95,7 +62,7 @@ public sealed class ZohoTokenSource
         IApiResponse<ZohoTokenResponse> response;
         try
         {
-            response = await _accounts.RequestTokenAsync(grant, CancellationToken.None).ConfigureAwait(false);
+            response = await _accounts.RequestTokenAsync(grant, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or ApiRequestException)
         {
@@ -122,10 +89,7 @@ public sealed class ZohoTokenSource
                 throw new ConnectorException(_system, ConnectorErrorCode.AuthenticationFailed,
                     $"Zoho Accounts refused the refresh-token grant ({Printable(reason)}); re-authorise the connection.", Printable(reason));
             }
-            var lifetime = TimeSpan.FromSeconds(token.ExpiresIn > 0 ? token.ExpiresIn : 3600);
-            var issued = new IssuedToken(token.AccessToken, _clock.GetUtcNow() + lifetime);
-            Volatile.Write(ref _current, issued);
-            return issued;
+            return new AccessToken(token.AccessToken, TimeSpan.FromSeconds(token.ExpiresIn > 0 ? token.ExpiresIn : 3600));
         }
     }
 
@@ -136,6 +100,4 @@ public sealed class ZohoTokenSource
     // A vendor error code is short and plain; anything else is cut so that no echoed input reaches a message.
     private static string Printable(string code) =>
         code.Length <= 40 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or ' ') ? code : "unreadable error";
-
-    private sealed record IssuedToken(string Value, DateTimeOffset ExpiresAt);
 }

@@ -12,6 +12,13 @@ var root = new RootCommand("connectors: keeps customers, orders and feedback in 
 {
     DemoCommand.Create(),
     SyncCommand.Create(),
+    ServeCommand.Create(),
+    FunctionsCommand.Create(),
+    ReplayCommand.Create(),
+    PublishCommand.Create(),
+    ValidateCommand.Create(),
+    PlanCommand.Create(),
+    ConflictsCommand.Create(),
     ReconcileCommand.Create(),
     StatusCommand.Create(),
 };

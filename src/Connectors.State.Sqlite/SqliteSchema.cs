@@ -58,6 +58,24 @@ internal static class SqliteSchema
             CREATE INDEX runs_by_time ON runs (started_at_utc DESC);
             CREATE INDEX runs_by_flow ON runs (flow, started_at_utc DESC);
             """),
+        new(2, "two-way flows: base snapshots and orphans on links, the conflict queue", """
+            ALTER TABLE links ADD COLUMN base TEXT NULL;
+            ALTER TABLE links ADD COLUMN orphaned INTEGER NOT NULL DEFAULT 0;
+
+            CREATE TABLE conflicts (
+                flow          TEXT NOT NULL,
+                id            TEXT NOT NULL,
+                left_id       TEXT NOT NULL,
+                right_id      TEXT NOT NULL,
+                fields        TEXT NOT NULL,
+                parked_at     TEXT NOT NULL,
+                parked_at_utc INTEGER NOT NULL,
+                decision      TEXT NULL,
+                decided_at    TEXT NULL,
+                PRIMARY KEY (flow, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX conflicts_by_time ON conflicts (flow, parked_at_utc);
+            """),
     ];
 
     /// <summary>The version a file has once every migration this build knows has been applied.</summary>

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Connectors.Core.Conflicts;
 using Connectors.Core.Records;
 using Connectors.Core.State;
 using Connectors.Core.Sync;
+using Connectors.Core.Sync.TwoWay;
 using Microsoft.Data.Sqlite;
 
 namespace Connectors.State.Sqlite;
@@ -14,9 +16,10 @@ namespace Connectors.State.Sqlite;
 /// concurrent runs; the file is in WAL mode, so reads go on while a run commits, and writers queue on
 /// the file's lock for up to <see cref="SqliteStateOptions.BusyTimeout"/>. Nothing secret is kept here.
 /// </summary>
-public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsyncDisposable, IDisposable
+public sealed class SqliteSyncStateStore : ITwoWayStateStore, ILinkCatalog, IAsyncDisposable, IDisposable
 {
-    private const string SelectLink = "SELECT source_id, target_id, fingerprint, synced_at FROM links";
+    private const string SelectLink = "SELECT source_id, target_id, fingerprint, synced_at, base, orphaned FROM links";
+    private const string SelectConflict = "SELECT flow, id, left_id, right_id, fields, parked_at, decision, decided_at FROM conflicts";
     private const string SelectDeadLetter = "SELECT flow, stream, source_id, code, field, message, record, at FROM dead_letters";
     private const string SelectRun = "SELECT run_id, flow, kind, started_at, duration_ticks, status, counts, message FROM runs";
 
@@ -107,10 +110,152 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsync
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var link = new Link(flow, reader.GetString(0), reader.GetString(1), new Fingerprint(reader.GetString(2)), StateText.ParseInstant(reader.GetString(3)));
+            var link = ReadLink(flow, reader);
             links[link.SourceId] = link;
         }
         return links;
+    }
+
+    /// <inheritdoc />
+    public Task<Watermark> GetWatermarkAsync(string flow, FlowSide side, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        return GetWatermarkAsync(SideKey(flow, side), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, Link>> GetLinksByTargetAsync(string flow, IReadOnlyCollection<string> targetIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        ArgumentNullException.ThrowIfNull(targetIds);
+        var links = new Dictionary<string, Link>(StringComparer.Ordinal);
+        if (targetIds.Count == 0) return links;
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // links_by_target serves this: one probe per id.
+        command.CommandText = $"{SelectLink} WHERE flow = $flow AND target_id IN (SELECT value FROM json_each($ids));";
+        command.Parameters.AddWithValue("$flow", flow);
+        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(targetIds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var link = ReadLink(flow, reader);
+            links[link.TargetId] = link;
+        }
+        return links;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One transaction: links, dead letters, conflicts and both watermarks, all or nothing.</remarks>
+    /// <exception cref="ArgumentException">A link, dead letter or conflict belongs to another flow than the commit.</exception>
+    public async Task CommitAsync(TwoWayCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentException.ThrowIfNullOrEmpty(commit.Flow, nameof(commit));
+        ArgumentNullException.ThrowIfNull(commit.Links, nameof(commit));
+        ArgumentNullException.ThrowIfNull(commit.DeadLetters, nameof(commit));
+        ArgumentNullException.ThrowIfNull(commit.Parked, nameof(commit));
+        ArgumentNullException.ThrowIfNull(commit.Settled, nameof(commit));
+        if (commit.Links.Any(l => l.Flow != commit.Flow) || commit.DeadLetters.Any(d => d.Flow != commit.Flow) || commit.Parked.Any(c => c.Flow != commit.Flow))
+        {
+            throw new ArgumentException($"Every link, dead letter and conflict of a commit must belong to its flow, {commit.Flow}.", nameof(commit));
+        }
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (commit.Links.Count > 0) await UpsertLinksAsync(connection, transaction, commit.Links, cancellationToken).ConfigureAwait(false);
+        if (commit.DeadLetters.Count > 0) await AppendDeadLettersAsync(connection, transaction, commit.DeadLetters, cancellationToken).ConfigureAwait(false);
+        foreach (var conflict in commit.Parked)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            // Parked again: fresh values, and any decision taken on the old ones no longer holds.
+            command.CommandText = """
+                INSERT INTO conflicts (flow, id, left_id, right_id, fields, parked_at, parked_at_utc, decision, decided_at)
+                VALUES ($flow, $id, $leftId, $rightId, $fields, $parkedAt, $parkedAtUtc, $decision, $decidedAt)
+                ON CONFLICT (flow, id) DO UPDATE SET
+                    left_id = excluded.left_id, right_id = excluded.right_id, fields = excluded.fields, parked_at = excluded.parked_at,
+                    parked_at_utc = excluded.parked_at_utc, decision = excluded.decision, decided_at = excluded.decided_at;
+                """;
+            command.Parameters.AddWithValue("$flow", conflict.Flow);
+            command.Parameters.AddWithValue("$id", ValueOrNull(conflict.Id));
+            command.Parameters.AddWithValue("$leftId", ValueOrNull(conflict.LeftId));
+            command.Parameters.AddWithValue("$rightId", ValueOrNull(conflict.RightId));
+            command.Parameters.AddWithValue("$fields", ConflictFieldText.ToJson(conflict.Fields));
+            command.Parameters.AddWithValue("$parkedAt", StateText.Instant(conflict.ParkedAt));
+            command.Parameters.AddWithValue("$parkedAtUtc", conflict.ParkedAt.UtcTicks);
+            command.Parameters.AddWithValue("$decision", conflict.Decision is { } d ? d.Take.ToString() : DBNull.Value);
+            command.Parameters.AddWithValue("$decidedAt", conflict.Decision is { } at ? StateText.Instant(at.DecidedAt) : DBNull.Value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var id in commit.Settled)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM conflicts WHERE flow = $flow AND id = $id;";
+            command.Parameters.AddWithValue("$flow", commit.Flow);
+            command.Parameters.AddWithValue("$id", id);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var (side, watermark) in new[] { (FlowSide.Left, commit.LeftWatermark), (FlowSide.Right, commit.RightWatermark) })
+        {
+            if (watermark is null) continue;
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO watermarks (flow, watermark) VALUES ($flow, $watermark)
+                ON CONFLICT (flow) DO UPDATE SET watermark = excluded.watermark;
+                """;
+            command.Parameters.AddWithValue("$flow", SideKey(commit.Flow, side));
+            command.Parameters.AddWithValue("$watermark", StateText.WatermarkJson(watermark));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Conflict>> GetConflictsAsync(string? flow, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = flow is null
+            ? $"{SelectConflict} ORDER BY parked_at_utc, flow, id;"
+            : $"{SelectConflict} WHERE flow = $flow ORDER BY parked_at_utc, id;";
+        if (flow is not null) command.Parameters.AddWithValue("$flow", flow);
+        var conflicts = new List<Conflict>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) conflicts.Add(ReadConflict(reader));
+        return conflicts;
+    }
+
+    /// <inheritdoc />
+    public async Task<Conflict?> GetConflictAsync(string flow, string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"{SelectConflict} WHERE flow = $flow AND id = $id;";
+        command.Parameters.AddWithValue("$flow", flow);
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadConflict(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ResolveConflictAsync(string flow, string id, ConflictDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flow);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        ArgumentNullException.ThrowIfNull(decision);
+        await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE conflicts SET decision = $decision, decided_at = $decidedAt WHERE flow = $flow AND id = $id;";
+        command.Parameters.AddWithValue("$flow", flow);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$decision", decision.Take.ToString());
+        command.Parameters.AddWithValue("$decidedAt", StateText.Instant(decision.DecidedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -304,11 +449,7 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsync
         return letters;
     }
 
-    /// <summary>
-    /// Deletes every dead letter of <paramref name="source"/> in <paramref name="flow"/>, as a replay
-    /// does once the record has synced; a record dead-lettered by several runs leaves as many letters.
-    /// </summary>
-    /// <returns>How many dead letters were deleted.</returns>
+    /// <inheritdoc />
     public async Task<int> DeleteDeadLettersAsync(string flow, RecordKey source, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(flow);
@@ -347,16 +488,19 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsync
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO links (flow, source_id, target_id, fingerprint, synced_at)
-            VALUES ($flow, $sourceId, $targetId, $fingerprint, $syncedAt)
+            INSERT INTO links (flow, source_id, target_id, fingerprint, synced_at, base, orphaned)
+            VALUES ($flow, $sourceId, $targetId, $fingerprint, $syncedAt, $base, $orphaned)
             ON CONFLICT (flow, source_id) DO UPDATE SET
-                target_id = excluded.target_id, fingerprint = excluded.fingerprint, synced_at = excluded.synced_at;
+                target_id = excluded.target_id, fingerprint = excluded.fingerprint, synced_at = excluded.synced_at,
+                base = excluded.base, orphaned = excluded.orphaned;
             """;
         var flow = command.Parameters.Add("$flow", SqliteType.Text);
         var sourceId = command.Parameters.Add("$sourceId", SqliteType.Text);
         var targetId = command.Parameters.Add("$targetId", SqliteType.Text);
         var fingerprint = command.Parameters.Add("$fingerprint", SqliteType.Text);
         var syncedAt = command.Parameters.Add("$syncedAt", SqliteType.Text);
+        var linkBase = command.Parameters.Add("$base", SqliteType.Text);
+        var orphaned = command.Parameters.Add("$orphaned", SqliteType.Integer);
         foreach (var link in links)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -365,6 +509,8 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsync
             targetId.Value = ValueOrNull(link.TargetId);
             fingerprint.Value = ValueOrNull(link.Fingerprint.Value);
             syncedAt.Value = StateText.Instant(link.SyncedAt);
+            linkBase.Value = link.Base is null ? DBNull.Value : StateText.RecordJson(link.Base);
+            orphaned.Value = link.Orphaned ? 1 : 0;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -406,6 +552,24 @@ public sealed class SqliteSyncStateStore : ISyncStateStore, ILinkCatalog, IAsync
     }
 
     private static object ValueOrNull(string? value) => value is null ? DBNull.Value : value;
+
+    /// <summary>The key a side's watermark is kept under: <c>{flow}#left</c>, <c>{flow}#right</c>.</summary>
+    private static string SideKey(string flow, FlowSide side) => side == FlowSide.Left ? $"{flow}#left" : $"{flow}#right";
+
+    private static Link ReadLink(string flow, SqliteDataReader reader) =>
+        new(flow, reader.GetString(0), reader.GetString(1), new Fingerprint(reader.GetString(2)), StateText.ParseInstant(reader.GetString(3)))
+        {
+            Base = reader.IsDBNull(4) ? null : StateText.ParseRecord(reader.GetString(4)),
+            Orphaned = reader.GetInt64(5) != 0,
+        };
+
+    private static Conflict ReadConflict(SqliteDataReader reader) =>
+        new(reader.GetString(1), reader.GetString(0), reader.GetString(2), reader.GetString(3),
+            ConflictFieldText.Parse(reader.GetString(4)), StateText.ParseInstant(reader.GetString(5)))
+        {
+            Decision = reader.IsDBNull(6) ? null
+                : new ConflictDecision(Enum.Parse<ConflictTake>(reader.GetString(6)), StateText.ParseInstant(reader.GetString(7))),
+        };
 
     /// <summary>Opens a pooled connection to an up-to-date file, with this store's busy timeout.</summary>
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken)

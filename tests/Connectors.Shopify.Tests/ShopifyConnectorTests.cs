@@ -69,8 +69,9 @@ public sealed class ShopifyConnectorTests
         var wait = await harness.Clock.AdvancePastNextWaitAsync(ShopifyHarness.IsShortWait, TestContext.Current.CancellationToken);
         var pages = await read;
 
-        // requested 250 + 2 = 252, available 100, restore 100/s: (252 - 100) / 100 = 1.52 s.
-        Assert.Equal(TimeSpan.FromMilliseconds(1520), wait);
+        // A customer node costs 3 (Customer, defaultEmailAddress, defaultAddress): requested 2 + 250 × 3 = 752,
+        // available 100, restore 100/s: (752 - 100) / 100 = 6.52 s.
+        Assert.Equal(TimeSpan.FromMilliseconds(6520), wait);
         Assert.Equal(1, harness.Sandbox.ThrottledCount);
         Assert.Equal(2, harness.GraphQLRequests);
         Assert.Equal(10, pages.Sum(p => p.Records.Count));
@@ -87,7 +88,8 @@ public sealed class ShopifyConnectorTests
 
         Assert.Equal(ConnectorErrorCode.Throttled, failure.Code);
         Assert.Equal("THROTTLED", failure.VendorCode);
-        Assert.Equal(TimeSpan.FromMilliseconds(2520), failure.RetryAfter);
+        // Requested 2 + 250 × 3 = 752 with nothing available, restore 100/s.
+        Assert.Equal(TimeSpan.FromMilliseconds(7520), failure.RetryAfter);
         Assert.Equal(1, harness.GraphQLRequests);
     }
 

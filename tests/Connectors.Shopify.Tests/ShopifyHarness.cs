@@ -53,7 +53,7 @@ internal sealed class ShopifyHarness : IAsyncDisposable
     };
 
     /// <summary>Reads every page changed since <paramref name="since"/>, advancing the clock through every wait on the way.</summary>
-    public Task<List<RecordPage>> ReadPagesAsync(Watermark since) => DriveAsync(CollectAsync(Connector, since));
+    public Task<List<RecordPage>> ReadPagesAsync(Watermark since, string stream = "customers") => DriveAsync(CollectAsync(Connector, since, stream));
 
     /// <summary>Runs <paramref name="work"/> to the end, advancing the clock past each short wait it makes (backoffs, pacing, Retry-After).</summary>
     public async Task<T> DriveAsync<T>(Task<T> work)
@@ -74,10 +74,10 @@ internal sealed class ShopifyHarness : IAsyncDisposable
     /// <summary>Waits the code under test makes on purpose; the resilience pipeline's 30 s and 10 min timeouts are not among them.</summary>
     public static bool IsShortWait(TimeSpan wait) => wait < TimeSpan.FromSeconds(30);
 
-    public static async Task<List<RecordPage>> CollectAsync(ShopifyConnector connector, Watermark since)
+    public static async Task<List<RecordPage>> CollectAsync(ShopifyConnector connector, Watermark since, string stream = "customers")
     {
         var pages = new List<RecordPage>();
-        await foreach (var page in connector.ReadChangedAsync("customers", since, TestContext.Current.CancellationToken))
+        await foreach (var page in connector.ReadChangedAsync(stream, since, TestContext.Current.CancellationToken))
         {
             pages.Add(page);
         }

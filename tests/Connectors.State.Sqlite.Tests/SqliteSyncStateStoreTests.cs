@@ -136,21 +136,6 @@ public sealed class SqliteSyncStateStoreTests : SyncStateStoreContract
     }
 
     [Fact]
-    public async Task DeleteDeadLetters_OfOneRecord_RemovesItsLetterAndNoOthers()
-    {
-        var sqlite = (SqliteSyncStateStore)Store;
-        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1"), LetterOf("c-2")]), Token);
-        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1", at: Now.AddHours(1))]), Token);
-        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1", flow: "other-flow")], flow: "other-flow"), Token);
-
-        var deleted = await sqlite.DeleteDeadLettersAsync(Flow, new RecordKey("shop.customers", "c-1"), Token);
-
-        Assert.Equal(1, deleted);
-        Assert.Equal("c-2", Assert.Single(await Store.GetDeadLettersAsync(Flow, Token)).Source.Id);
-        Assert.Single(await Store.GetDeadLettersAsync("other-flow", Token));
-    }
-
-    [Fact]
     public async Task Commit_LinkOfAnotherFlow_IsRefusedBeforeAnythingIsWritten()
     {
         var mixed = CommitOf(links: [LinkOf("c-1", "t-1"), LinkOf("c-2", "t-2", flow: "other-flow")]);
@@ -168,5 +153,20 @@ public sealed class SqliteSyncStateStoreTests : SyncStateStoreContract
         await store.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetWatermarkAsync(Flow, Token));
+    }
+}
+
+/// <summary>The two-way store contract on a fresh SQLite file per fact.</summary>
+public sealed class SqliteTwoWayStateStoreTests : TwoWayStateStoreContract
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "connectors-state-tests", Guid.NewGuid().ToString("N"));
+
+    protected override async Task<ITwoWayStateStore> OpenStoreAsync(CancellationToken cancellationToken) =>
+        await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = Path.Combine(_folder, "state.db") }, cancellationToken);
+
+    protected override ValueTask DeleteStorageAsync()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
     }
 }

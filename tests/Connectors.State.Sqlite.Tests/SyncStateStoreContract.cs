@@ -334,6 +334,22 @@ public abstract class SyncStateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteDeadLetters_OfOneRecord_RemovesItsLetterAndNoOthers()
+    {
+        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1"), LetterOf("c-2")]), Token);
+        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1", at: Now.AddHours(1))]), Token);
+        await Store.CommitAsync(CommitOf(letters: [LetterOf("c-1", flow: "other-flow")], flow: "other-flow"), Token);
+
+        var deleted = await Store.DeleteDeadLettersAsync(Flow, new RecordKey("shop.customers", "c-1"), Token);
+        var again = await Store.DeleteDeadLettersAsync(Flow, new RecordKey("shop.customers", "c-1"), Token);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(0, again);
+        Assert.Equal("c-2", Assert.Single(await Store.GetDeadLettersAsync(Flow, Token)).Source.Id);
+        Assert.Single(await Store.GetDeadLettersAsync("other-flow", Token));
+    }
+
+    [Fact]
     public async Task TwoStoresOnOneStorage_CommittingInParallel_LoseAndMixUpNothing()
     {
         var other = await OpenTrackedAsync();

@@ -179,6 +179,51 @@ public sealed partial class BusinessCentralSandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a customer the way a Business Central user would: every field at its default, then
+    /// <paramref name="fields"/>, the next number, a new etag and the clock's now as <c>lastModifiedDateTime</c>.
+    /// </summary>
+    /// <returns>A copy of the customer.</returns>
+    /// <exception cref="ArgumentException">Business Central would refuse a field; the message holds its error code.</exception>
+    public JObject Insert(JObject fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        lock (_gate)
+        {
+            var customer = NewEntity(EntitySchema.Customer, NewId(_newIds));
+            if (EntitySchema.Customer.Apply(fields, customer) is { } error)
+            {
+                throw new ArgumentException($"Business Central would refuse this customer: {error.Code}: {error.Message}", nameof(fields));
+            }
+            customer["number"] = NextCustomerNumber();
+            Touch(customer, _clock.GetUtcNow());
+            _customers[(string)customer["id"]!] = customer;
+            return (JObject)customer.DeepClone();
+        }
+    }
+
+    /// <summary>Deletes a customer or sales order as a user would; it no longer shows in any read.</summary>
+    /// <returns>Whether it existed.</returns>
+    public bool Delete(string id)
+    {
+        lock (_gate)
+        {
+            _lines.Remove(id);
+            return _customers.Remove(id) | _orders.Remove(id);
+        }
+    }
+
+    /// <summary>Deletes every customer and sales order, so that one emulator can serve many independent test cases.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _customers.Clear();
+            _orders.Clear();
+            _lines.Clear();
+        }
+    }
+
     /// <summary>A copy of the customer or sales order with that id, or <see langword="null"/>.</summary>
     public JObject? Find(string id)
     {

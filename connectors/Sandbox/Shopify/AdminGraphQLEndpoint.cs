@@ -8,23 +8,42 @@ namespace Connectors.Sandbox.Shopify;
 /// Runs one GraphQL Admin request against the emulated store the way Shopify meters it: parse and
 /// validate (free), check the requested cost against the single-query limit and the bucket (THROTTLED
 /// if short), run, refund the unused cost, and report <c>extensions.cost</c> in every answer.
-/// Root fields: <c>customers</c>, <c>customer(id:)</c>, <c>nodes(ids:)</c>; anything else is a GraphQL error.
+/// Root fields: <c>customers</c>, <c>customer(id:)</c>, <c>orders</c>, <c>order(id:)</c>, <c>products</c>,
+/// <c>product(id:)</c> and <c>nodes(ids:)</c>; anything else is a GraphQL error.
 /// </summary>
 internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options, TimeProvider clock)
 {
-    /// <summary>The most nodes a connection returns per page, and the most ids an array argument takes.</summary>
-    public const int MaxPageSize = 250;
+    /// <summary>The most ids an array argument takes.</summary>
+    public const int MaxInputSize = 250;
 
     /// <summary>The highest requested cost Shopify accepts for a single query.</summary>
     public const int MaxQueryCost = 1000;
 
-    // Requested cost: a connection costs its page size plus 2 (the connection and its page info), a list of
-    // nodes one per id plus 1, a single object 1. Actual cost counts what was returned instead.
-    private const int ConnectionCost = 2;
+    /// <summary>How far back orders are readable without the <c>read_all_orders</c> scope.</summary>
+    public static readonly TimeSpan OrderHistoryWithoutReadAllOrders = TimeSpan.FromDays(60);
+
+    private static readonly Dictionary<string, Func<SandboxCustomer, string?>> CustomerText = new(StringComparer.Ordinal) { ["email"] = c => c.Email };
+    private static readonly Dictionary<string, Func<SandboxOrder, string?>> OrderText = new(StringComparer.Ordinal)
+    {
+        ["email"] = o => o.Email,
+        ["name"] = o => o.Name,
+    };
+    private static readonly Dictionary<string, Func<SandboxProduct, string?>> ProductText = new(StringComparer.Ordinal)
+    {
+        ["sku"] = p => p.Sku,
+        ["status"] = p => p.Status,
+    };
+
+    private long _lineItemIds = 13_100_000_000_000;
+    private int _orderNumbers = 1000;
 
     public Lock Gate { get; } = new();
 
-    public CustomerStore Customers { get; } = new();
+    public NodeStore<SandboxCustomer> Customers { get; } = new(7_100_000_000_000);
+
+    public NodeStore<SandboxOrder> Orders { get; } = new(5_900_000_000_000);
+
+    public NodeStore<SandboxProduct> Products { get; } = new(8_800_000_000_000);
 
     public CostBucket Bucket { get; } = new(options.MaximumAvailable, options.RestoreRate, clock);
 
@@ -63,16 +82,40 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
 
             var data = new JObject();
             var actual = 0.0;
-            foreach (var plan in plans)
+            try
             {
-                var (value, cost) = plan.Run();
-                data[plan.Alias] = value;
-                actual += cost;
+                foreach (var plan in plans)
+                {
+                    var (value, cost) = plan.Run();
+                    data[plan.Alias] = value;
+                    actual += cost;
+                }
+            }
+            catch (GraphQLException e)
+            {
+                // A bad nested cursor is found while running; the points taken are given back.
+                Bucket.Refund(requested);
+                return (200, Errors(Error(e.Message, e.Code), Cost(requested, 0)));
             }
             Bucket.Refund(requested - actual);
             return (200, new JObject { ["data"] = data, ["extensions"] = new JObject { ["cost"] = Cost(requested, actual) } });
         }
     }
+
+    /// <summary>A new line item id, unique in the store.</summary>
+    public long NextLineItemId() => ++_lineItemIds;
+
+    /// <summary>The next order name, <c>#1001</c> onwards.</summary>
+    public string NextOrderName() => "#" + (++_orderNumbers).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the app may read <paramref name="order"/>: without <c>read_all_orders</c>, only the last 60 days.</summary>
+    public bool CanRead(SandboxOrder order) =>
+        options.ReadAllOrders || order.CreatedAt >= clock.GetUtcNow() - OrderHistoryWithoutReadAllOrders;
+
+    /// <summary>The store's GraphQL shape of an order, its customer and line-item products resolved.</summary>
+    public JObject OrderNode(SandboxOrder order) => order.ToGraphQL(
+        id => Customers.Find(id)?.ToGraphQL(),
+        id => Products.Find(id)?.ToGraphQL(options.Currency));
 
     private RootPlan PlanRoot(GraphQLDocument.Selection selection)
     {
@@ -82,68 +125,46 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
         }
         return field.Name switch
         {
-            "customers" => PlanCustomers(field),
-            "customer" => PlanCustomer(field),
+            "customers" => PlanConnection(field, "CustomerConnection", Customers, _ => true, CustomerText, c => c.ToGraphQL()),
+            "orders" => PlanConnection(field, "OrderConnection", Orders, CanRead, OrderText, OrderNode),
+            "products" => PlanConnection(field, "ProductConnection", Products, _ => true, ProductText, p => p.ToGraphQL(options.Currency)),
+            "customer" => PlanOne(field, "Customer"),
+            "order" => PlanOne(field, "Order"),
+            "product" => PlanOne(field, "Product"),
             "nodes" => PlanNodes(field),
             _ => throw new GraphQLException($"Field '{field.Name}' doesn't exist on type 'QueryRoot'", "undefinedField"),
         };
     }
 
-    private RootPlan PlanCustomers(GraphQLDocument.Field field)
+    private static RootPlan PlanConnection<T>(GraphQLDocument.Field field, string connectionType, NodeStore<T> store, Func<T, bool> visible,
+        IReadOnlyDictionary<string, Func<T, string?>> textFields, Func<T, JObject> toGraphQL) where T : class, IStoredNode
     {
-        if (Argument(field, "last") is not null || Argument(field, "before") is not null)
-        {
-            throw new GraphQLException("The sandbox pages forward only (first/after).");
-        }
-        if (Argument(field, "first") is not { Type: JTokenType.Integer } firstToken)
-        {
-            throw new GraphQLException("you must provide one of first or last", "BAD_REQUEST");
-        }
-        var first = firstToken.Value<long>();
-        if (first is < 0 or > MaxPageSize)
-        {
-            throw new GraphQLException($"The first argument must be between 0 and {MaxPageSize}; it was {first}.", "BAD_REQUEST");
-        }
+        var first = AdminSchema.First(field);
         var after = Argument(field, "after")?.Value<string>();
-        var search = CustomerSearch.Parse(Argument(field, "query")?.Value<string>());
+        var search = SearchFilter<T>.Parse(Argument(field, "query")?.Value<string>(), textFields);
         var sortKey = Argument(field, "sortKey")?.Value<string>() ?? "ID";
         var reverse = Argument(field, "reverse")?.Value<bool>() ?? false;
-        AdminSchema.Validate("CustomerConnection", field.Selections, field.Name);
-        return new RootPlan(field.Alias, first + ConnectionCost, () =>
+        AdminSchema.Validate(connectionType, field.Selections, field.Name);
+        var requested = AdminSchema.ConnectionCost + first * AdminSchema.NodeCost(connectionType, field.Selections);
+        return new RootPlan(field.Alias, requested, () =>
         {
-            var (page, hasNext, hasPrevious) = Customers.Page(search, sortKey, reverse, after, (int)first);
-            // Only what the query selects is built: a page of a full read is built four thousand times.
-            var selected = field.Selections.OfType<GraphQLDocument.Field>().Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-            var connection = new JObject
-            {
-                ["pageInfo"] = new JObject
-                {
-                    ["hasNextPage"] = hasNext,
-                    ["hasPreviousPage"] = hasPrevious,
-                    ["startCursor"] = page.Count > 0 ? CustomerStore.CursorOf(page[0], sortKey) : null,
-                    ["endCursor"] = page.Count > 0 ? CustomerStore.CursorOf(page[^1], sortKey) : null,
-                },
-            };
-            if (selected.Contains("nodes") || field.Selections.Any(s => s is not GraphQLDocument.Field))
-            {
-                connection["nodes"] = new JArray(page.Select(c => c.ToGraphQL()));
-            }
-            if (selected.Contains("edges") || field.Selections.Any(s => s is not GraphQLDocument.Field))
-            {
-                connection["edges"] = new JArray(page.Select(c => new JObject { ["cursor"] = CustomerStore.CursorOf(c, sortKey), ["node"] = c.ToGraphQL() }));
-            }
-            return (AdminSchema.Project("CustomerConnection", connection, field.Selections), page.Count + ConnectionCost);
+            var (page, hasNext, hasPrevious) = store.Page(visible, search, sortKey, reverse, after, first);
+            var connection = AdminSchema.Connection([.. page.Select(toGraphQL)], [.. page.Select(n => NodeStore<T>.CursorOf(n, sortKey))], hasNext, hasPrevious);
+            var projected = AdminSchema.Project(connectionType, connection, field.Selections);
+            return (projected, AdminSchema.ActualConnectionCost(connectionType, projected, field.Selections));
         });
     }
 
-    private RootPlan PlanCustomer(GraphQLDocument.Field field)
+    private RootPlan PlanOne(GraphQLDocument.Field field, string type)
     {
-        var id = CustomerIdOf(Argument(field, "id")?.Value<string>());
-        AdminSchema.Validate("Customer", field.Selections, field.Name);
-        return new RootPlan(field.Alias, 1, () =>
+        var id = NodeOf(Argument(field, "id")?.Value<string>());
+        AdminSchema.Validate(type, field.Selections, field.Name);
+        return new RootPlan(field.Alias, 1 + AdminSchema.RequestedCost(type, field.Selections), () =>
         {
-            var customer = id is { } found ? Customers.Find(found) : null;
-            return (customer is null ? JValue.CreateNull() : AdminSchema.Project("Customer", customer.ToGraphQL(), field.Selections), 1);
+            var node = id.Type == type ? Resolve(id) : null;
+            if (node is null) return (JValue.CreateNull(), 1);
+            var projected = AdminSchema.Project(type, node, field.Selections);
+            return (projected, 1 + AdminSchema.ActualCost(type, projected, field.Selections));
         });
     }
 
@@ -153,31 +174,57 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
         {
             throw new GraphQLException("Field 'nodes' is missing required arguments: ids", "missingRequiredArguments");
         }
-        if (ids.Count > MaxPageSize)
+        if (ids.Count > MaxInputSize)
         {
-            throw new GraphQLException($"The input array size of {ids.Count} is greater than the maximum allowed of {MaxPageSize}.", "MAX_INPUT_SIZE_EXCEEDED");
+            throw new GraphQLException($"The input array size of {ids.Count} is greater than the maximum allowed of {MaxInputSize}.", "MAX_INPUT_SIZE_EXCEEDED");
         }
-        var customerIds = ids.Select(id => CustomerIdOf(id.Value<string>())).ToList();
+        var nodeIds = ids.Select(id => NodeOf(id.Value<string>())).ToList();
         AdminSchema.Validate(AdminSchema.Node, field.Selections, field.Name);
-        return new RootPlan(field.Alias, ids.Count + 1, () =>
+        var requested = 1 + ids.Count * (1 + AdminSchema.RequestedCost(AdminSchema.Node, field.Selections));
+        return new RootPlan(field.Alias, requested, () =>
         {
-            var found = customerIds.Select(id => id is { } known ? Customers.Find(known) : null).ToList();
-            var list = new JArray(found.Select(c => c is null ? JValue.CreateNull() : (JToken)AdminSchema.Project("Customer", c.ToGraphQL(), field.Selections)));
-            return (list, found.Count(c => c is not null) + 1);
+            var list = new JArray();
+            var actual = 1.0;
+            foreach (var id in nodeIds)
+            {
+                if (Resolve(id) is not { } node)
+                {
+                    list.Add(JValue.CreateNull());
+                    continue;
+                }
+                var projected = AdminSchema.Project(id.Type, node, field.Selections.Where(s => Applies(s, id.Type)).ToList());
+                list.Add(projected);
+                actual += 1 + AdminSchema.ActualCost(id.Type, projected, field.Selections);
+            }
+            return (list, actual);
         });
     }
 
-    /// <summary>The numeric id of a Customer GID; null for a valid GID of another type; an error for something that is not a GID.</summary>
-    private static long? CustomerIdOf(string? gid)
+    // On the Node interface only `id`, `__typename` and fragments on the node's own type apply.
+    private static bool Applies(GraphQLDocument.Selection selection, string type) => selection switch
+    {
+        GraphQLDocument.InlineFragment fragment => fragment.TypeCondition == type,
+        GraphQLDocument.Field field => field.Name is "id" or "__typename",
+        _ => false,
+    };
+
+    private JObject? Resolve((string Type, long Id) node) => node.Type switch
+    {
+        "Customer" => Customers.Find(node.Id)?.ToGraphQL(),
+        "Order" => Orders.Find(node.Id) is { } order && CanRead(order) ? OrderNode(order) : null,
+        "Product" => Products.Find(node.Id)?.ToGraphQL(options.Currency),
+        _ => null,
+    };
+
+    /// <summary>The type and numeric id of a GID; an error for something that is not a GID.</summary>
+    private static (string Type, long Id) NodeOf(string? gid)
     {
         var match = gid is null ? null : GidPattern().Match(gid);
         if (match is not { Success: true })
         {
             throw new GraphQLException($"Invalid global id '{gid}'", "argumentLiteralsIncompatible");
         }
-        return match.Groups["type"].Value == "Customer"
-            ? long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture)
-            : null;
+        return (match.Groups["type"].Value, long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture));
     }
 
     private static JToken? Argument(GraphQLDocument.Field field, string name) =>

@@ -8,7 +8,7 @@ namespace Connectors.Sandbox.Shopify;
 /// which stamps <see cref="UpdatedAt"/> from the sandbox clock the way Shopify does; id and stamps are the
 /// store's to set.
 /// </summary>
-public sealed class SandboxCustomer
+public sealed class SandboxCustomer : IStoredNode
 {
     /// <summary>The numeric id (what webhooks carry); the GID is <see cref="Gid"/>.</summary>
     public long Id { get; internal set; }
@@ -70,6 +70,7 @@ public sealed class SandboxCustomer
         return new JObject
         {
             ["id"] = Gid,
+            ["legacyResourceId"] = Id.ToString(CultureInfo.InvariantCulture),
             ["firstName"] = FirstName,
             ["lastName"] = LastName,
             ["displayName"] = displayName.Length > 0 ? displayName : Email ?? Phone ?? "",

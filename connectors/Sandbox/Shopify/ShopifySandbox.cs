@@ -10,10 +10,12 @@ namespace Connectors.Sandbox.Shopify;
 
 /// <summary>
 /// An emulated Shopify store on loopback that answers the GraphQL Admin API
-/// (<c>POST /admin/api/{version}/graphql.json</c>) for customers: cursor paging with opaque cursors and
-/// at most 250 per page, the <c>updated_at</c> search filter, <c>sortKey: UPDATED_AT</c> with ties broken by
-/// id, <c>nodes(ids:)</c>, 401 for a missing or wrong token, and the calculated-cost leaky bucket on the
-/// sandbox clock (THROTTLED when short, <c>extensions.cost</c> on every answer). Faults switched on in
+/// (<c>POST /admin/api/{version}/graphql.json</c>) for customers, orders (with their line items as a nested
+/// connection) and products: cursor paging with opaque cursors and at most 250 per page, the
+/// <c>updated_at</c> search filter, <c>sortKey: UPDATED_AT</c> with ties broken by id, <c>nodes(ids:)</c>,
+/// the 60-day order window without <c>read_all_orders</c>, 401 for a missing or wrong token, and the
+/// calculated-cost leaky bucket on the sandbox clock (nested connections multiply the requested cost;
+/// THROTTLED when short, <c>extensions.cost</c> on every answer). Faults switched on in
 /// <see cref="Faults"/> (429 with Retry-After, 5xx) are answered before the store sees the request.
 /// </summary>
 public sealed partial class ShopifySandbox : IAsyncDisposable
@@ -78,6 +80,24 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         }
     }
 
+    /// <summary>All orders, ordered by id, whatever their age (copies: change them through <see cref="UpdateOrder"/>).</summary>
+    public IReadOnlyList<SandboxOrder> Orders
+    {
+        get
+        {
+            lock (_endpoint.Gate) return [.. _endpoint.Orders.All.Select(o => o.Clone())];
+        }
+    }
+
+    /// <summary>All products, ordered by id (copies: change them through <see cref="UpdateProduct"/>).</summary>
+    public IReadOnlyList<SandboxProduct> Products
+    {
+        get
+        {
+            lock (_endpoint.Gate) return [.. _endpoint.Products.All.Select(p => p.Clone())];
+        }
+    }
+
     /// <summary>Starts the store on a free loopback port.</summary>
     /// <param name="options">How the store behaves.</param>
     /// <param name="clock">The clock the store stamps changes with and refills the cost bucket by.</param>
@@ -105,8 +125,161 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate)
         {
             return [.. Enumerable.Range(0, count)
-                .Select(_ => _endpoint.Customers.Add(generator.NextIdGap(), (customer, sequence) => generator.Fill(customer, sequence, now)))
+                .Select(_ => _endpoint.Customers.Add(generator.NextIdGap(), (id, sequence) =>
+                {
+                    var customer = new SandboxCustomer { Id = id };
+                    generator.Fill(customer, sequence, now);
+                    return customer;
+                }))
                 .Select(c => c.Clone())];
+        }
+    }
+
+    /// <summary>Adds <paramref name="count"/> deterministic products (titles, vendors, SKUs, prices).</summary>
+    public IReadOnlyList<SandboxProduct> SeedProducts(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var generator = new CatalogGenerator(seed);
+        var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
+        lock (_endpoint.Gate)
+        {
+            return [.. Enumerable.Range(0, count)
+                .Select(_ => _endpoint.Products.Add(generator.NextIdGap(), (id, sequence) =>
+                {
+                    var product = new SandboxProduct { Id = id, CreatedAt = now.AddDays(-90), UpdatedAt = now.AddDays(-90 + sequence % 60) };
+                    generator.Fill(product, sequence);
+                    return product;
+                }))
+                .Select(p => p.Clone())];
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="count"/> deterministic orders of the store's customers (a few guest checkouts) for its
+    /// products, placed over the last month. Seed products first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store has no products to order.</exception>
+    public IReadOnlyList<SandboxOrder> SeedOrders(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var generator = new OrderGenerator(seed);
+        var now = _clock.GetUtcNow();
+        lock (_endpoint.Gate)
+        {
+            var customers = _endpoint.Customers.All.ToList();
+            var products = _endpoint.Products.All.Where(p => p.Status == "ACTIVE").ToList();
+            if (products.Count == 0) throw new InvalidOperationException("Seed products before orders: an order needs something to order.");
+            return [.. Enumerable.Range(0, count)
+                .Select(_ => _endpoint.Orders.Add(generator.NextIdGap(), (id, _) =>
+                {
+                    var order = new SandboxOrder { Id = id, Name = _endpoint.NextOrderName() };
+                    generator.Fill(order, customers, products, now);
+                    NumberLines(order);
+                    return order;
+                }))
+                .Select(o => o.Clone())];
+        }
+    }
+
+    /// <summary>Places an order now, filled in by <paramref name="fill"/> (lines without an id get one).</summary>
+    public SandboxOrder AddOrder(Action<SandboxOrder> fill)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
+        lock (_endpoint.Gate)
+        {
+            return _endpoint.Orders.Add(1, (id, _) =>
+            {
+                var order = new SandboxOrder { Id = id, Name = _endpoint.NextOrderName() };
+                fill(order);
+                order.CreatedAt = now;
+                order.UpdatedAt = now;
+                NumberLines(order);
+                return order;
+            }).Clone();
+        }
+    }
+
+    /// <summary>Changes an order the way an edit in the Shopify admin would (lines added without an id get one), stamping <c>updatedAt</c>.</summary>
+    /// <exception cref="KeyNotFoundException">No order has <paramref name="id"/>.</exception>
+    public SandboxOrder UpdateOrder(long id, Action<SandboxOrder> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_endpoint.Gate)
+        {
+            var order = _endpoint.Orders.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no order {id}.");
+            _endpoint.Orders.Change(order, o =>
+            {
+                change(o);
+                NumberLines(o);
+                o.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
+            return order.Clone();
+        }
+    }
+
+    /// <summary>
+    /// Cancels an order as <c>orderCancel</c> with a refund would: <c>cancelledAt</c>, <c>cancelReason</c> and
+    /// <c>closedAt</c> set to now, a paid order refunded and an unpaid one voided, <c>updatedAt</c> stamped.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No order has <paramref name="id"/>.</exception>
+    public SandboxOrder CancelOrder(long id, string reason = "CUSTOMER")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        lock (_endpoint.Gate)
+        {
+            var order = _endpoint.Orders.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no order {id}.");
+            var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            _endpoint.Orders.Change(order, o =>
+            {
+                o.CancelledAt = now;
+                o.CancelReason = reason;
+                o.ClosedAt = now;
+                o.FinancialStatus = o.FinancialStatus is "PAID" or "PARTIALLY_PAID" or "PARTIALLY_REFUNDED" ? "REFUNDED" : "VOIDED";
+                o.UpdatedAt = now;
+            });
+            return order.Clone();
+        }
+    }
+
+    /// <summary>A copy of one order, or <see langword="null"/>.</summary>
+    public SandboxOrder? FindOrder(long id)
+    {
+        lock (_endpoint.Gate) return _endpoint.Orders.Find(id)?.Clone();
+    }
+
+    /// <summary>Adds a product now, filled in by <paramref name="fill"/>.</summary>
+    public SandboxProduct AddProduct(Action<SandboxProduct> fill)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
+        lock (_endpoint.Gate)
+        {
+            return _endpoint.Products.Add(1, (id, _) =>
+            {
+                var product = new SandboxProduct { Id = id };
+                fill(product);
+                product.CreatedAt = now;
+                product.UpdatedAt = now;
+                return product;
+            }).Clone();
+        }
+    }
+
+    /// <summary>Changes a product as an edit in the Shopify admin would, stamping <c>updatedAt</c>.</summary>
+    /// <exception cref="KeyNotFoundException">No product has <paramref name="id"/>.</exception>
+    public SandboxProduct UpdateProduct(long id, Action<SandboxProduct> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        lock (_endpoint.Gate)
+        {
+            var product = _endpoint.Products.Find(id) ?? throw new KeyNotFoundException($"The sandbox store has no product {id}.");
+            _endpoint.Products.Change(product, p =>
+            {
+                change(p);
+                p.UpdatedAt = CustomerGenerator.Truncate(_clock.GetUtcNow());
+            });
+            return product.Clone();
         }
     }
 
@@ -117,11 +290,13 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         var now = CustomerGenerator.Truncate(_clock.GetUtcNow());
         lock (_endpoint.Gate)
         {
-            return _endpoint.Customers.Add(1, (customer, _) =>
+            return _endpoint.Customers.Add(1, (id, _) =>
             {
+                var customer = new SandboxCustomer { Id = id };
                 fill(customer);
                 customer.CreatedAt = now;
                 customer.UpdatedAt = now;
+                return customer;
             }).Clone();
         }
     }
@@ -163,6 +338,11 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private void NumberLines(SandboxOrder order)
+    {
+        foreach (var line in order.LineItems.Where(l => l.Id == 0)) line.Id = _endpoint.NextLineItemId();
+    }
 
     private static async Task HandleAsync(HttpContext context, AdminGraphQLEndpoint endpoint, ShopifySandboxOptions options)
     {

@@ -17,4 +17,13 @@ public sealed class ShopifySandboxOptions
 
     /// <summary>The HTTP status of a THROTTLED answer: 200, as Shopify usually sends, or 429.</summary>
     public int ThrottledStatusCode { get; set; } = 200;
+
+    /// <summary>The shop's currency (ISO 4217), which every price and total is in.</summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>
+    /// Whether the app holds the <c>read_all_orders</c> scope. Without it Shopify serves only the last 60 days
+    /// of orders; older ones are left out of <c>orders</c> and come back null from <c>order(id:)</c> and <c>nodes</c>.
+    /// </summary>
+    public bool ReadAllOrders { get; set; }
 }

@@ -6,8 +6,11 @@ namespace Connectors.Sandbox.Zoho;
 
 /// <summary>
 /// The records of one sandbox module and the rules Zoho applies when they are written: mandatory
-/// fields, maximum lengths, e-mail format, unique fields, duplicate checks, and <c>Modified_Time</c>
-/// stamped from the sandbox clock in the user's time zone. Tests read it the way a CRM user would.
+/// fields, maximum lengths, e-mail format, value types (numbers, booleans, dates), lookups that must name an
+/// existing record (stored as <c>{"name", "id"}</c>), subform rows (added when sent without an id, changed
+/// when sent with one, removed with <c>"_delete": null</c>, as Zoho's "Update Subform Data" page says),
+/// unique fields, duplicate checks, computed totals, and <c>Modified_Time</c> stamped from the sandbox clock
+/// in the user's time zone. Tests read it the way a CRM user would.
 /// </summary>
 public sealed partial class ZohoModuleStore
 {
@@ -20,13 +23,16 @@ public sealed partial class ZohoModuleStore
     private readonly TimeProvider _clock;
     private readonly TimeSpan _zone;
     private readonly Func<string> _nextId;
+    private readonly string _displayField;
+    private readonly Func<string, ZohoModuleStore?> _modules;
+    private readonly Action<JObject>? _compute;
 
     // Field → comparable value → ids holding it, for the fields duplicate checks look up, so that an
     // upsert costs the same with 100 records as with a million (as it does at Zoho).
     private readonly Dictionary<string, Dictionary<string, SortedSet<string>>> _index = new(StringComparer.Ordinal);
 
     internal ZohoModuleStore(string apiName, IEnumerable<ZohoSandboxField> fields, string duplicateCheckField, TimeProvider clock, TimeSpan zone,
-        Func<string> nextId)
+        Func<string> nextId, string displayField, Func<string, ZohoModuleStore?> modules, Action<JObject>? compute = null)
     {
         ApiName = apiName;
         _fields = fields.ToDictionary(f => f.ApiName, StringComparer.Ordinal);
@@ -34,6 +40,9 @@ public sealed partial class ZohoModuleStore
         _clock = clock;
         _zone = zone;
         _nextId = nextId;
+        _displayField = displayField;
+        _modules = modules;
+        _compute = compute;
         foreach (var field in _fields.Values.Where(f => f.Unique || f.DataType == "email" || f.ApiName == duplicateCheckField))
         {
             _index[field.ApiName] = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
@@ -69,6 +78,17 @@ public sealed partial class ZohoModuleStore
     {
         lock (_gate) return _records.TryGetValue(id, out var stored) ? (JObject)stored.Data.DeepClone() : null;
     }
+
+    /// <summary>The record whose <paramref name="field"/> equals <paramref name="value"/> as Zoho compares it (a copy), or <see langword="null"/>.</summary>
+    public JObject? FindBy(string field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate) return Holders(field, value).Select(id => (JObject)_records[id].Data.DeepClone()).FirstOrDefault();
+    }
+
+    /// <summary>Whether <paramref name="field"/> is a subform, whose rows only a single-record GET returns.</summary>
+    public bool IsSubform(string field) => _fields.TryGetValue(field, out var definition) && definition.DataType == "subform";
 
     /// <summary>The record whose <c>Email</c> is <paramref name="email"/>, ignoring case (a copy), or <see langword="null"/>.</summary>
     public JObject? FindByEmail(string email)
@@ -151,17 +171,58 @@ public sealed partial class ZohoModuleStore
     private bool DeleteLocked(string id)
     {
         if (!_records.TryGetValue(id, out var stored)) return false;
-        foreach (var (field, byValue) in _index)
-        {
-            if (stored.Data[field] is JValue { Type: JTokenType.String } old && byValue.TryGetValue(Comparable(field, (string)old!), out var ids))
-            {
-                ids.Remove(id);
-            }
-        }
-        _records.Remove(id);
-        _deleted.Add(new DeletedEntry(id, stored.Data.Value<string>("Full_Name") ?? id, Now()));
+        Store(stored, null);
+        _deleted.Add(new DeletedEntry(id, stored.Data.Value<string>(_displayField) ?? id, Now()));
         return true;
     }
+
+    /// <summary>Deletes every record, so that one sandbox can serve many independent test cases.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _records.Clear();
+            _deleted.Clear();
+            foreach (var byValue in _index.Values) byValue.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Updates the items of one request as one call: when <paramref name="unmodifiedSince"/> is given and any
+    /// of the records was modified after it, nothing is written and the answer is <see langword="null"/>
+    /// (Zoho's 412 <c>ALREADY_MODIFIED</c>: the header holds for the whole call).
+    /// </summary>
+    internal IReadOnlyList<JObject>? UpdateAll(IReadOnlyList<JObject?> items, DateTimeOffset? unmodifiedSince)
+    {
+        lock (_gate)
+        {
+            if (unmodifiedSince is { } since
+                && items.Any(i => i?.Value<string>("id") is { } id && _records.TryGetValue(id, out var stored) && stored.Modified > since))
+            {
+                return null;
+            }
+            var now = Now();
+            return [.. items.Select((item, index) => item is null
+                ? Error("INVALID_DATA", "invalid data", new JObject { ["json_path"] = $"$.data[{index}]" })
+                : UpdateLocked(item, index, now))];
+        }
+    }
+
+    /// <summary>
+    /// The records a COQL query selects: <paramref name="field"/> equal to one of <paramref name="values"/>
+    /// (e-mail fields ignoring case, as Zoho compares them), by id ascending as COQL sorts by default.
+    /// </summary>
+    internal IReadOnlyList<JObject> Select(string field, IReadOnlyCollection<string> values)
+    {
+        lock (_gate)
+        {
+            var ids = values.SelectMany(v => Holders(field, v)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            return [.. ids.Select(id => (JObject)_records[id].Data.DeepClone())];
+        }
+    }
+
+    /// <summary>Whether the module has a field of that API name.</summary>
+    internal bool HasField(string field) => field == "id" || _fields.ContainsKey(field);
 
     internal void Seed(JObject fields, DateTimeOffset modified)
     {
@@ -187,13 +248,19 @@ public sealed partial class ZohoModuleStore
         }
     }
 
+    /// <summary>The name a lookup to record <paramref name="id"/> shows, or <see langword="null"/> when the module has no such record.</summary>
+    internal string? DisplayNameOf(string id)
+    {
+        lock (_gate) return _records.TryGetValue(id, out var stored) ? stored.Data.Value<string>(_displayField) ?? "" : null;
+    }
+
     /// <summary>Upserts one item of a request; answers the item's result object.</summary>
     internal JObject Upsert(JObject item, int index, IReadOnlyList<string> duplicateCheckFields)
     {
         lock (_gate)
         {
             var now = Now();
-            if (Invalid(item, index) is { } invalid) return invalid;
+            if (Invalid(item, index, null) is { } invalid) return invalid;
             foreach (var field in duplicateCheckFields)
             {
                 if (item[field] is not JValue { Type: JTokenType.String } value || string.IsNullOrEmpty((string?)value)) continue;
@@ -227,7 +294,7 @@ public sealed partial class ZohoModuleStore
 
     private JObject InsertLocked(JObject item, int index, DateTimeOffset now)
     {
-        if (Invalid(item, index) is { } invalid) return invalid;
+        if (Invalid(item, index, null) is { } invalid) return invalid;
         foreach (var field in _fields.Values.Where(f => f.Mandatory))
         {
             if (IsBlank(item[field.ApiName]))
@@ -239,6 +306,7 @@ public sealed partial class ZohoModuleStore
         var id = _nextId();
         var data = new JObject { ["id"] = id };
         Apply(data, item);
+        _compute?.Invoke(data);
         data["Owner"] = SandboxUser.DeepClone();
         data["Created_By"] = SandboxUser.DeepClone();
         data["Created_Time"] = Render(now);
@@ -258,7 +326,7 @@ public sealed partial class ZohoModuleStore
         {
             return Error("INVALID_DATA", "the id given seems to be invalid", Blame("id", index));
         }
-        if (Invalid(item, index) is { } invalid) return invalid;
+        if (Invalid(item, index, stored.Data) is { } invalid) return invalid;
         foreach (var field in _fields.Values.Where(f => f.Mandatory))
         {
             if (item.ContainsKey(field.ApiName) && IsBlank(item[field.ApiName]))
@@ -269,38 +337,108 @@ public sealed partial class ZohoModuleStore
         if (Duplicate(item, index, exceptId: id) is { } duplicate) return duplicate;
         var data = (JObject)stored.Data.DeepClone();
         Apply(data, item);
+        _compute?.Invoke(data);
         Stamp(data, now);
         Store(stored, stored with { Data = data, Modified = now });
         return Success("record updated", data);
     }
 
     /// <summary>The first value Zoho would refuse, as the item's error result; <see langword="null"/> when all are acceptable.</summary>
-    private JObject? Invalid(JObject item, int index)
+    /// <param name="item">The record as sent.</param>
+    /// <param name="index">Its position in the request's <c>data</c>.</param>
+    /// <param name="existing">The stored record an update changes (its subform rows may be named by id), or <see langword="null"/>.</param>
+    private JObject? Invalid(JObject item, int index, JObject? existing) =>
+        InvalidFields(item, _fields, $"$.data[{index}]", existing);
+
+    private JObject? InvalidFields(JObject item, IReadOnlyDictionary<string, ZohoSandboxField> fields, string path, JObject? existing)
     {
         foreach (var property in item.Properties())
         {
-            if (!_fields.TryGetValue(property.Name, out var field) || field.ReadOnly || property.Value.Type == JTokenType.Null) continue;
-            if (field.DataType == "lookup")
+            if (!fields.TryGetValue(property.Name, out var field) || field.ReadOnly || property.Value.Type == JTokenType.Null) continue;
+            var error = field.DataType switch
             {
-                if (property.Value is not JObject lookup || lookup["id"] is null && lookup["name"] is null)
+                "lookup" => InvalidLookup(field, property.Value, path),
+                "subform" => InvalidRows(field, property.Value, path, existing?[field.ApiName] as JArray),
+                _ => InvalidScalar(field, property.Value, path),
+            };
+            if (error is not null) return error;
+        }
+        return null;
+    }
+
+    private JObject? InvalidLookup(ZohoSandboxField field, JToken value, string path)
+    {
+        if (value is not JObject lookup || lookup["id"] is null && lookup["name"] is null)
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", "jsonobject")));
+        }
+        // An id that names no record of the looked-up module is refused, as Zoho refuses a stale lookup.
+        if (field.LookupModule is { } module && lookup.Value<string>("id") is { } id && _modules(module)?.DisplayNameOf(id) is null)
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", "lookup")));
+        }
+        return null;
+    }
+
+    private JObject? InvalidRows(ZohoSandboxField field, JToken value, string path, JArray? existingRows)
+    {
+        if (value is not JArray rows || rows.Any(r => r is not JObject))
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", "jsonarray")));
+        }
+        var rowFields = field.Rows!.ToDictionary(f => f.ApiName, StringComparer.Ordinal);
+        var existingIds = existingRows?.OfType<JObject>().Select(r => r.Value<string>("id")).OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = (JObject)rows[i];
+            var rowPath = $"{path}.{field.ApiName}[{i}]";
+            if (row.Value<string>("id") is { } rowId)
+            {
+                // A row named by id must be one of the record's rows; a new record has none.
+                if (!existingIds.Contains(rowId)) return Error("INVALID_DATA", "the id given seems to be invalid", Blame("id", rowPath));
+                if (row.ContainsKey("_delete")) continue;
+            }
+            else
+            {
+                foreach (var mandatory in field.Rows!.Where(f => f.Mandatory && IsBlank(row[f.ApiName])))
                 {
-                    return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", "jsonobject")));
+                    return Error("MANDATORY_NOT_FOUND", "required field not found", Blame(mandatory.ApiName, rowPath));
                 }
-                continue;
             }
-            if (property.Value is not JValue { Value: not null } scalar)
-            {
-                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", field.DataType)));
-            }
-            var text = Convert.ToString(scalar.Value, CultureInfo.InvariantCulture) ?? "";
-            if (field.MaxLength is { } max && text.Length > max)
-            {
-                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("maximum_length", max)));
-            }
-            if (field.DataType == "email" && text.Length > 0 && !EmailShape().IsMatch(text))
-            {
-                return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, index, ("expected_data_type", "email")));
-            }
+            if (InvalidFields(row, rowFields, rowPath, null) is { } error) return error;
+        }
+        return null;
+    }
+
+    private static JObject? InvalidScalar(ZohoSandboxField field, JToken value, string path)
+    {
+        if (value is not JValue { Value: not null } scalar)
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", field.DataType)));
+        }
+        var typed = field.DataType switch
+        {
+            "integer" => scalar.Type == JTokenType.Integer,
+            "double" or "currency" => scalar.Type is JTokenType.Integer or JTokenType.Float,
+            "boolean" => scalar.Type == JTokenType.Boolean,
+            "date" => scalar.Type == JTokenType.String
+                && DateOnly.TryParseExact((string)scalar!, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            "datetime" => scalar.Type == JTokenType.String && DateTimeOffset.TryParseExact((string)scalar!, "yyyy-MM-dd'T'HH:mm:sszzz",
+                CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+            _ => true,
+        };
+        if (!typed)
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", field.DataType)));
+        }
+        var text = Convert.ToString(scalar.Value, CultureInfo.InvariantCulture) ?? "";
+        if (field.MaxLength is { } max && text.Length > max)
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("maximum_length", max)));
+        }
+        if (field.DataType == "email" && text.Length > 0 && !EmailShape().IsMatch(text))
+        {
+            return Error("INVALID_DATA", "invalid data", Blame(field.ApiName, path, ("expected_data_type", "email")));
         }
         return null;
     }
@@ -313,7 +451,7 @@ public sealed partial class ZohoModuleStore
             var holder = Holders(field.ApiName, (string)value!).Where(id => id != exceptId).Select(id => _records[id]).FirstOrDefault();
             if (holder is not null)
             {
-                var details = Blame(field.ApiName, index);
+                var details = Blame(field.ApiName, $"$.data[{index}]");
                 details["id"] = holder.Id;
                 return Error("DUPLICATE_DATA", "duplicate data", details);
             }
@@ -327,12 +465,53 @@ public sealed partial class ZohoModuleStore
         {
             // Zoho ignores names that are not fields of the module, and system stamps.
             if (!_fields.TryGetValue(property.Name, out var field) || field.ReadOnly) continue;
-            data[property.Name] = property.Value.DeepClone();
+            data[property.Name] = field.DataType switch
+            {
+                "lookup" => Lookup(field, property.Value),
+                "subform" when property.Value is JArray rows => MergeRows(field, data[property.Name] as JArray, rows),
+                _ => property.Value.DeepClone(),
+            };
         }
         if (_fields.ContainsKey("Full_Name"))
         {
             data["Full_Name"] = $"{data.Value<string>("First_Name")} {data.Value<string>("Last_Name")}".Trim();
         }
+    }
+
+    // A lookup reads back as {"name", "id"}: the name is the looked-up record's display field.
+    private JToken Lookup(ZohoSandboxField field, JToken value)
+    {
+        if (value is not JObject { } lookup || field.LookupModule is not { } module || lookup.Value<string>("id") is not { } id) return value.DeepClone();
+        return new JObject { ["name"] = _modules(module)?.DisplayNameOf(id), ["id"] = id };
+    }
+
+    // Rows sent without an id are added; rows with an id change that row, or remove it with "_delete": null;
+    // rows not sent stay. An empty list removes them all.
+    private JArray MergeRows(ZohoSandboxField field, JArray? existing, JArray sent)
+    {
+        if (sent.Count == 0) return [];
+        var rowFields = field.Rows!.ToDictionary(f => f.ApiName, StringComparer.Ordinal);
+        var rows = existing?.OfType<JObject>().Select(r => (JObject)r.DeepClone()).ToList() ?? [];
+        foreach (var row in sent.OfType<JObject>())
+        {
+            var target = row.Value<string>("id") is { } id ? rows.Find(r => r.Value<string>("id") == id) : null;
+            if (target is not null && row.ContainsKey("_delete"))
+            {
+                rows.Remove(target);
+                continue;
+            }
+            if (target is null)
+            {
+                target = new JObject { ["id"] = _nextId() };
+                rows.Add(target);
+            }
+            foreach (var property in row.Properties())
+            {
+                if (!rowFields.TryGetValue(property.Name, out var rowField) || rowField.ReadOnly) continue;
+                target[property.Name] = rowField.DataType == "lookup" ? Lookup(rowField, property.Value) : property.Value.DeepClone();
+            }
+        }
+        return new JArray(rows);
     }
 
     private void Stamp(JObject data, DateTimeOffset now)
@@ -361,7 +540,7 @@ public sealed partial class ZohoModuleStore
         return _records.Values.Where(s => SameValue(field, s.Data[field], value)).Select(s => s.Id).Order(StringComparer.Ordinal);
     }
 
-    private void Store(Stored? before, Stored after)
+    private void Store(Stored? before, Stored? after)
     {
         foreach (var (field, byValue) in _index)
         {
@@ -369,14 +548,15 @@ public sealed partial class ZohoModuleStore
             {
                 oldIds.Remove(before.Id);
             }
-            if (after.Data[field] is JValue { Type: JTokenType.String } now && ((string?)now)?.Length > 0)
+            if (after?.Data[field] is JValue { Type: JTokenType.String } now && ((string?)now)?.Length > 0)
             {
                 var key = Comparable(field, (string)now!);
                 if (!byValue.TryGetValue(key, out var ids)) byValue[key] = ids = new SortedSet<string>(StringComparer.Ordinal);
                 ids.Add(after.Id);
             }
         }
-        _records[after.Id] = after;
+        if (after is null) _records.Remove(before!.Id);
+        else _records[after.Id] = after;
     }
 
     private string Comparable(string field, string value) =>
@@ -400,14 +580,17 @@ public sealed partial class ZohoModuleStore
     }
 
     private static bool IsBlank(JToken? value) =>
-        value is null || value.Type == JTokenType.Null || value is JValue { Type: JTokenType.String } text && string.IsNullOrWhiteSpace((string?)text);
+        value is null || value.Type == JTokenType.Null || value is JValue { Type: JTokenType.String } text && string.IsNullOrWhiteSpace((string?)text)
+        || value is JArray { Count: 0 };
 
-    private static JObject Blame(string field, int index, params (string Key, object Value)[] extra)
+    private static JObject Blame(string field, int index, params (string Key, object Value)[] extra) => Blame(field, $"$.data[{index}]", extra);
+
+    private static JObject Blame(string field, string path, params (string Key, object Value)[] extra)
     {
         var details = new JObject();
         foreach (var (key, value) in extra) details[key] = JToken.FromObject(value);
         details["api_name"] = field;
-        details["json_path"] = $"$.data[{index}].{field}";
+        details["json_path"] = $"{path}.{field}";
         return details;
     }
 

@@ -8,8 +8,10 @@ namespace Connectors.Sandbox.Zoho;
 /// An emulator of Zoho CRM (records API v8) and Zoho Accounts (refresh-token grant) on one loopback
 /// HTTP server, behaving as the shared reference zoho-crm.md describes: tokens that expire after an
 /// hour on the sandbox clock, mandatory <c>fields</c>, the 2,000-record discrete paging limit and page
-/// tokens beyond it, <c>If-Modified-Since</c>, upsert by duplicate-check fields, per-record validation
-/// with 207 Multi-Status, and <c>Modified_Time</c> in a non-UTC time zone. Faults come from <see cref="Faults"/>.
+/// tokens beyond it, <c>If-Modified-Since</c>, <c>If-Unmodified-Since</c> on updates (412 <c>ALREADY_MODIFIED</c>), COQL lookups, upsert by duplicate-check fields, per-record validation
+/// with 207 Multi-Status, and <c>Modified_Time</c> in a non-UTC time zone. Modules: Contacts, Products,
+/// Sales_Orders (the <c>Ordered_Items</c> subform, whose rows only a single-record GET returns) and Cases.
+/// Faults come from <see cref="Faults"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,7 +42,13 @@ public sealed class ZohoSandbox : IAsyncDisposable
         PageTokens = new ZohoPageTokens(clock, random);
         _modules = new Dictionary<string, ZohoModuleStore>(StringComparer.Ordinal)
         {
-            ["Contacts"] = new ZohoModuleStore("Contacts", [.. ContactFields, .. options.ExtraContactFields], "Email", clock, options.TimeZone, NextId),
+            ["Contacts"] = new ZohoModuleStore("Contacts", [.. ContactFields, .. ZohoSandboxModules.FeedbackContactFields, .. options.ExtraContactFields],
+                "Email", clock, options.TimeZone, NextId, "Full_Name", Module),
+            ["Products"] = new ZohoModuleStore("Products", ZohoSandboxModules.ProductFields, "Product_Name", clock, options.TimeZone, NextId,
+                "Product_Name", Module),
+            ["Sales_Orders"] = new ZohoModuleStore("Sales_Orders", ZohoSandboxModules.SalesOrderFields, "Subject", clock, options.TimeZone, NextId,
+                "Subject", Module, ZohoSandboxModules.ComputeSalesOrder),
+            ["Cases"] = new ZohoModuleStore("Cases", ZohoSandboxModules.CaseFields, "Subject", clock, options.TimeZone, NextId, "Subject", Module),
         };
         Seed(random, clock);
     }
@@ -58,6 +66,7 @@ public sealed class ZohoSandbox : IAsyncDisposable
         new("Title", "text", 100),
         new("Department", "text", 100),
         new("Account_Name", "lookup"),
+        new("Lead_Source", "picklist", PickListValues: ["-None-", "Advertisement", "Cold Call", "Employee Referral", "External Referral", "Online Store", "Partner", "Trade Show", "Web Download", "Web Research", "Chat"]),
         new("Mailing_Street", "text", 250),
         new("Mailing_City", "text", 100),
         new("Mailing_State", "text", 100),
@@ -104,8 +113,17 @@ public sealed class ZohoSandbox : IAsyncDisposable
     /// <summary>Faults answered instead of the real behaviour; see <see cref="TooManyRequests"/> and <see cref="ServerErrors"/>.</summary>
     public FaultPlan Faults { get; } = new();
 
-    /// <summary>The Contacts module.</summary>
+    /// <summary>The Contacts module (standard fields, <see cref="ZohoSandboxModules.FeedbackContactFields"/>, and the extra fields of the options).</summary>
     public ZohoModuleStore Contacts => _modules["Contacts"];
+
+    /// <summary>The Products module.</summary>
+    public ZohoModuleStore Products => _modules["Products"];
+
+    /// <summary>The Sales Orders module (<c>Sales_Orders</c>), with its <c>Ordered_Items</c> subform.</summary>
+    public ZohoModuleStore SalesOrders => _modules["Sales_Orders"];
+
+    /// <summary>The Cases module.</summary>
+    public ZohoModuleStore Cases => _modules["Cases"];
 
     /// <summary>How many access tokens the sandbox has issued.</summary>
     public int TokensIssued => _accounts.TokensIssued;
@@ -131,8 +149,11 @@ public sealed class ZohoSandbox : IAsyncDisposable
             routes.MapPost("/oauth/v2/token", sandbox._accounts.GrantAsync);
             routes.MapGet("/crm/v8/settings/fields", records.FieldsAsync);
             routes.MapGet("/crm/v8/{module}", records.ListAsync);
+            routes.MapGet("/crm/v8/{module}/{id}", records.GetOneAsync);
             routes.MapPost("/crm/v8/{module}/upsert", records.UpsertAsync);
             routes.MapPut("/crm/v8/{module}", records.UpdateAsync);
+            routes.MapPut("/crm/v8/{module}/{id}", records.UpdateAsync);
+            routes.MapPost("/crm/v8/coql", records.QueryAsync);
             routes.MapDelete("/crm/v8/{module}", bulk.DeleteAsync);
             routes.MapGet("/crm/v8/{module}/deleted", bulk.DeletedAsync);
             routes.MapGet("/crm/v8/{module}/actions/count", bulk.CountAsync);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Newtonsoft.Json;
@@ -11,7 +12,7 @@ namespace Connectors.Sandbox.Zoho;
 /// <c>page_token</c> beyond, <c>If-Modified-Since</c>, 204/304 when empty), upsert and update (at most
 /// 100 records, per-record results, 207 when mixed) and the fields metadata. Shared reference zoho-crm.md §2-3.
 /// </summary>
-internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageTokens pageTokens, Func<string, ZohoModuleStore?> modules,
+internal sealed partial class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageTokens pageTokens, Func<string, ZohoModuleStore?> modules,
     TimeSpan zone)
 {
     public const int MaxPerPage = 200;
@@ -19,6 +20,8 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
     public const int TokenLimit = 100_000;
     public const int MaxRecordsPerWrite = 100;
     public const int MaxFields = 50;
+    public const int MaxQueryValues = 50;
+    public const int MaxQueryRows = 2000;
 
     private static readonly HashSet<string> SortFields = new(StringComparer.Ordinal) { "id", "Created_Time", "Modified_Time" };
 
@@ -130,7 +133,9 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             await ZohoReply.Empty(context, modifiedAfter is not null && matching.Count == 0 ? 304 : 204);
             return;
         }
-        var records = matching.Skip(offset).Take(perPage).Select(r => Project(r, fields)).ToList();
+        // Subform rows are not part of a list: only a single-record GET returns them (zoho-crm.md §2.1).
+        var listed = fields.Where(f => !store.IsSubform(f)).ToArray();
+        var records = matching.Skip(offset).Take(perPage).Select(r => Project(r, listed)).ToList();
         var more = offset + records.Count < matching.Count;
         var next = more ? pageTokens.Issue(offset + records.Count, binding) : default;
         var previous = offset > 0 ? pageTokens.Issue(Math.Max(0, offset - perPage), binding) : default;
@@ -149,9 +154,87 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
         await ZohoReply.Json(context, 200, new JObject { ["data"] = new JArray(records), ["info"] = info });
     }
 
+    /// <summary>
+    /// <c>GET /crm/v8/{module}/{id}</c>: one record with every field, subform rows included (the only read that
+    /// returns them); 204 when there is no such record.
+    /// </summary>
+    public async Task GetOneAsync(HttpContext context)
+    {
+        if (!await accounts.AuthenticateAsync(context)) return;
+        if (await ModuleAsync(context) is not { } store) return;
+        var id = context.Request.RouteValues["id"] as string ?? "";
+        if (store.Get(id) is not { } record)
+        {
+            await ZohoReply.Empty(context, 204);
+            return;
+        }
+        var fields = Parameter(context.Request.Query, "fields")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await ZohoReply.Json(context, 200, new JObject { ["data"] = new JArray(fields is null ? record : Project(record, fields)) });
+    }
+
     public Task UpsertAsync(HttpContext context) => WriteAsync(context, upsert: true);
 
     public Task UpdateAsync(HttpContext context) => WriteAsync(context, upsert: false);
+
+    /// <summary>
+    /// <c>POST /crm/v8/coql</c>, the subset lookups use: <c>select f1, f2 from Module where Field in ('a', 'b')</c>
+    /// (or <c>Field = 'a'</c>) <c>limit offset, count</c>. At most 50 selected fields and 50 values, 2,000 rows a
+    /// call; 204 when nothing matches.
+    /// </summary>
+    public async Task QueryAsync(HttpContext context)
+    {
+        if (!await accounts.AuthenticateAsync(context)) return;
+        string? text;
+        try
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            text = JObject.Parse(await reader.ReadToEndAsync(context.RequestAborted)).Value<string>("select_query");
+        }
+        catch (JsonException)
+        {
+            text = null;
+        }
+        var query = text is null ? null : CoqlQuery().Match(text);
+        if (query is null || !query.Success)
+        {
+            await ZohoReply.Error(context, 400, "SYNTAX_ERROR", "error occured while parsing the query", new JObject { ["clause"] = "select" });
+            return;
+        }
+        if (modules(query.Groups["module"].Value) is not { } store)
+        {
+            await ZohoReply.Error(context, 400, "INVALID_QUERY", "invalid query formed", new JObject { ["reason"] = "invalid module", ["clause"] = "from" });
+            return;
+        }
+        var fields = query.Groups["fields"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var field = query.Groups["field"].Value;
+        var unknown = fields.Append(field).FirstOrDefault(f => !store.HasField(f));
+        if (fields.Length > MaxFields || unknown is not null)
+        {
+            var bad = fields.Length > MaxFields ? "select" : "where";
+            await ZohoReply.Error(context, 400, "INVALID_QUERY", "invalid query formed", new JObject { ["reason"] = "invalid column", ["clause"] = bad });
+            return;
+        }
+        var values = CoqlValue().Matches(query.Groups["values"].Value).Select(m => Unescape(m.Groups["text"].Value)).ToList();
+        if (values.Count is 0 or > MaxQueryValues)
+        {
+            await ZohoReply.Error(context, 400, "LIMIT_EXCEEDED", "the number of values in 'in' exceeded the limit", new JObject { ["clause"] = "where" });
+            return;
+        }
+        var offset = int.Parse(query.Groups["offset"].Value, CultureInfo.InvariantCulture);
+        var count = Math.Min(int.Parse(query.Groups["count"].Value, CultureInfo.InvariantCulture), MaxQueryRows);
+        var matching = store.Select(field, values);
+        var page = matching.Skip(offset).Take(count).Select(r => Project(r, fields)).ToList();
+        if (page.Count == 0)
+        {
+            await ZohoReply.Empty(context, 204);
+            return;
+        }
+        await ZohoReply.Json(context, 200, new JObject
+        {
+            ["data"] = new JArray(page),
+            ["info"] = new JObject { ["count"] = page.Count, ["more_records"] = offset + page.Count < matching.Count },
+        });
+    }
 
     public async Task FieldsAsync(HttpContext context)
     {
@@ -175,6 +258,7 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             ["system_mandatory"] = f.Mandatory,
             ["unique"] = f.Unique ? new JObject { ["casesensitive"] = false } : new JObject(),
             ["read_only"] = f.ReadOnly,
+            ["pick_list_values"] = new JArray((f.PickListValues ?? []).Select(v => new JObject { ["display_value"] = v, ["actual_value"] = v })),
         }));
         await ZohoReply.Json(context, 200, new JObject { ["fields"] = fields });
     }
@@ -204,6 +288,27 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             await ZohoReply.Error(context, 400, "MANDATORY_NOT_FOUND", "required field not found", new JObject { ["api_name"] = "data" });
             return;
         }
+        var routeId = context.Request.RouteValues["id"] as string;
+        if (routeId is not null)
+        {
+            // PUT /crm/v8/{module}/{id}: one record, whose id is the path's.
+            if (data.Count != 1 || data[0] is not JObject single)
+            {
+                await ZohoReply.Error(context, 400, "INVALID_DATA", "only one record can be updated by id", new JObject { ["api_name"] = "data" });
+                return;
+            }
+            single["id"] = routeId;
+        }
+        DateTimeOffset? unmodifiedSince = null;
+        if (context.Request.Headers["If-Unmodified-Since"].ToString() is { Length: > 0 } header)
+        {
+            if (!DateTimeOffset.TryParse(header, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                await ZohoReply.Error(context, 400, "INVALID_DATA", "invalid data", new JObject { ["header_name"] = "If-Unmodified-Since" });
+                return;
+            }
+            unmodifiedSince = parsed;
+        }
         if (data.Count > MaxRecordsPerWrite)
         {
             await ZohoReply.Error(context, 400, "LIMIT_EXCEEDED", "the number of records exceeded the limit",
@@ -224,7 +329,18 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
             }
         }
         var results = new JArray();
-        for (var i = 0; i < data.Count; i++)
+        if (!upsert)
+        {
+            var updated = store.UpdateAll([.. data.Select(d => d as JObject)], unmodifiedSince);
+            if (updated is null)
+            {
+                await ZohoReply.Error(context, 412, "ALREADY_MODIFIED", "the record has been modified after the time given in If-Unmodified-Since",
+                    new JObject { ["header_name"] = "If-Unmodified-Since" });
+                return;
+            }
+            foreach (var result in updated) results.Add(result);
+        }
+        for (var i = 0; upsert && i < data.Count; i++)
         {
             if (data[i] is not JObject item)
             {
@@ -241,6 +357,15 @@ internal sealed class ZohoSandboxRecords(ZohoSandboxAccounts accounts, ZohoPageT
         var status = succeeded == results.Count ? 200 : succeeded == 0 ? 400 : 207;
         await ZohoReply.Json(context, status, new JObject { ["data"] = results });
     }
+
+    private static string Unescape(string text) => text.Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^\s*select\s+(?<fields>[A-Za-z0-9_,\s]+?)\s+from\s+(?<module>[A-Za-z0-9_]+)\s+where\s+\(?\s*(?<field>[A-Za-z0-9_]+)\s+(?:in\s*\((?<values>.*)\)|=\s*(?<values>'(?:[^'\\]|\\.)*'))\s*\)?\s+limit\s+(?<offset>\d+)\s*,\s*(?<count>\d+)\s*$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex CoqlQuery();
+
+    [GeneratedRegex(@"'(?<text>(?:[^'\\]|\\.)*)'", RegexOptions.CultureInvariant)]
+    private static partial Regex CoqlValue();
 
     private async Task<ZohoModuleStore?> ModuleAsync(HttpContext context)
     {

@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Net;
 using Azure;
 using Azure.Data.Tables;
+using Connectors.Core.Conflicts;
 using Connectors.Core.Records;
 using Connectors.Core.State;
 using Connectors.Core.Sync;
+using Connectors.Core.Sync.TwoWay;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -27,14 +29,17 @@ namespace Connectors.Azure.State;
 /// must read again before it writes that entity. Entities the store never read are written
 /// unconditionally, so a fresh process behaves as the last writer.
 /// </remarks>
-public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
+public sealed class AzureTableSyncStateStore : ITwoWayStateStore, ILinkCatalog
 {
     private const string WatermarkRow = "watermark";
+    private const string LeftWatermarkRow = "watermark|left";
+    private const string RightWatermarkRow = "watermark|right";
+    private const string ConflictRowStart = "c|";
+    private const string ConflictRowEnd = "c}";
     private const string FlowIndexPartition = "flows";
     private const string AllRunsPartition = "all";
     private const string DeadLetterRowStart = "d|";
     private const string DeadLetterRowEnd = "d}";
-    private const string WatermarkMarker = "\u0000watermark";  // stands for the watermark among the link version keys
     private const int MaxActionsPerTransaction = 100;      // service limit
     private const long MaxTransactionBytes = 3_500_000;    // service limit: 4 MiB per transaction body
     private const int MaxStringChars = 30_000;             // service limit: 64 KiB (32 K UTF-16 characters) per string
@@ -196,14 +201,189 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
 
         if (commit.Watermark is { } watermark)
         {
-            var entity = new TableEntity(partition, WatermarkRow) { ["Flow"] = commit.Flow, ["Modified"] = FormatInstant(watermark.Modified) };
-            var version = _watermarkVersions.TryGetValue(commit.Flow, out var known) ? known : (EntityVersion?)null;
-            writes.Add(new Write(Conditional(entity, version, commit.Flow, "the watermark"), Size(entity), WatermarkMarker));
+            writes.Add(WatermarkWrite(partition, commit.Flow, WatermarkRow, commit.Flow, watermark, "the watermark"));
         }
 
         foreach (var transaction in Transactions(writes))
         {
             await SubmitAsync(commit.Flow, transaction, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Watermark> GetWatermarkAsync(string flow, FlowSide side, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var (row, key) = SideWatermark(flow, side);
+        var response = await _state.GetEntityIfExistsAsync<TableEntity>(FlowPartition(flow), row, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!response.HasValue)
+        {
+            _watermarkVersions[key] = EntityVersion.Absent;
+            return Watermark.Start;
+        }
+        var entity = response.Value!;
+        _watermarkVersions[key] = EntityVersion.Of(entity.ETag);
+        return entity.GetString("Modified") is { } modified ? new Watermark(ParseInstant(modified)) : Watermark.Start;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each two-way link has an index row keyed by its right record's id, written before the link in the
+    /// same commit; the links it points to are then read as <see cref="GetLinksAsync"/> reads them (and
+    /// their versions tracked), and an index row whose link has moved on is passed over.
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, Link>> GetLinksByTargetAsync(string flow, IReadOnlyCollection<string> targetIds, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentNullException.ThrowIfNull(targetIds);
+        var result = new Dictionary<string, Link>(StringComparer.Ordinal);
+        if (targetIds.Count == 0) return result;
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var partition = FlowPartition(flow);
+        var sources = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.ReadConcurrency, CancellationToken = cancellationToken };
+        var rows = targetIds.Distinct(StringComparer.Ordinal).Select(TargetRow).ToArray();
+        await Parallel.ForEachAsync(rows.Chunk(MaxKeysPerQuery), parallel, async (chunk, ct) =>
+        {
+            var filter = $"PartitionKey eq {Literal(partition)} and ({string.Join(" or ", chunk.Select(r => $"RowKey eq {Literal(r)}"))})";
+            await foreach (var entity in _state.QueryAsync<TableEntity>(filter, maxPerPage: MaxActionsPerTransaction, cancellationToken: ct).ConfigureAwait(false))
+            {
+                sources[entity.GetString("TargetId")] = entity.GetString("SourceId");
+            }
+        }).ConfigureAwait(false);
+        var links = await GetLinksAsync(flow, sources.Values.Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (var (targetId, sourceId) in sources)
+        {
+            if (links.TryGetValue(sourceId, out var link) && link.TargetId == targetId) result[targetId] = link;
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One entity-group transaction when the commit has at most 100 entities (each link counts twice: its
+    /// index row and itself); otherwise several, in the order of the interface, the watermarks last.
+    /// </remarks>
+    public async Task CommitAsync(TwoWayCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentException.ThrowIfNullOrWhiteSpace(commit.Flow);
+        ArgumentNullException.ThrowIfNull(commit.Links);
+        ArgumentNullException.ThrowIfNull(commit.DeadLetters);
+        ArgumentNullException.ThrowIfNull(commit.Parked);
+        ArgumentNullException.ThrowIfNull(commit.Settled);
+        if (commit.Links.Any(l => l.Flow != commit.Flow) || commit.DeadLetters.Any(d => d.Flow != commit.Flow) || commit.Parked.Any(c => c.Flow != commit.Flow))
+        {
+            throw new ArgumentException($"Every link, dead letter and conflict of a commit must belong to its flow, {commit.Flow}.", nameof(commit));
+        }
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        await IndexFlowAsync(commit.Flow, cancellationToken).ConfigureAwait(false);
+        var partition = FlowPartition(commit.Flow);
+        var writes = new List<Write>();
+        foreach (var letter in commit.DeadLetters)
+        {
+            var entity = DeadLetterEntity(partition, letter, Interlocked.Increment(ref _deadLetterSequence), _instance);
+            writes.Add(new Write(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), Size(entity), null));
+        }
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < commit.Links.Count; i++) last[commit.Links[i].SourceId] = i;
+        for (var i = 0; i < commit.Links.Count; i++)
+        {
+            var link = commit.Links[i];
+            if (last[link.SourceId] != i) continue;
+            // The index row first: whenever a link exists, its right record finds it.
+            var index = new TableEntity(partition, TargetRow(link.TargetId)) { ["SourceId"] = link.SourceId, ["TargetId"] = link.TargetId };
+            writes.Add(new Write(new TableTransactionAction(TableTransactionActionType.UpsertReplace, index), Size(index), null));
+            var entity = LinkEntity(partition, link);
+            var key = VersionKey(partition, entity.RowKey);
+            var version = _linkVersions.TryGet(key, out var known) ? known : (EntityVersion?)null;
+            writes.Add(new Write(Conditional(entity, version, commit.Flow, $"the link of {link.SourceId}"), Size(entity), key));
+        }
+        var parked = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var conflict in commit.Parked)
+        {
+            if (!parked.Add(conflict.Id)) continue;
+            var entity = ConflictEntity(partition, conflict);
+            writes.Add(new Write(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), Size(entity), null));
+        }
+        foreach (var id in commit.Settled.Distinct(StringComparer.Ordinal).Where(id => !parked.Contains(id)))
+        {
+            // Only conflicts the run read are settled: one that is gone was settled by another writer (404).
+            writes.Add(new Write(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, ConflictRow(id)), ETag.All), 64, null));
+        }
+        foreach (var (side, watermark) in new[] { (FlowSide.Left, commit.LeftWatermark), (FlowSide.Right, commit.RightWatermark) })
+        {
+            if (watermark is null) continue;
+            var (row, key) = SideWatermark(commit.Flow, side);
+            writes.Add(WatermarkWrite(partition, commit.Flow, row, key, watermark, $"the {side.ToString().ToLowerInvariant()} watermark"));
+        }
+        foreach (var transaction in Transactions(writes))
+        {
+            await SubmitAsync(commit.Flow, transaction, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Conflict>> GetConflictsAsync(string? flow, CancellationToken cancellationToken)
+    {
+        if (flow is not null) ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var flows = new List<string>();
+        if (flow is not null)
+        {
+            flows.Add(flow);
+        }
+        else
+        {
+            await foreach (var entry in _state.QueryAsync<TableEntity>($"PartitionKey eq {Literal(FlowIndexPartition)}", cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                flows.Add(entry.GetString("Flow"));
+            }
+        }
+        var all = new List<Conflict>();
+        foreach (var name in flows)
+        {
+            var filter = $"PartitionKey eq {Literal(FlowPartition(name))} and RowKey ge {Literal(ConflictRowStart)} and RowKey lt {Literal(ConflictRowEnd)}";
+            await foreach (var entity in _state.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                all.Add(ReadConflict(entity));
+            }
+        }
+        return [.. all.OrderBy(c => c.ParkedAt).ThenBy(c => c.Flow, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<Conflict?> GetConflictAsync(string flow, string id, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var response = await _state.GetEntityIfExistsAsync<TableEntity>(FlowPartition(flow), ConflictRow(id), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? ReadConflict(response.Value!) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ResolveConflictAsync(string flow, string id, ConflictDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(decision);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var change = new TableEntity(FlowPartition(flow), ConflictRow(id))
+        {
+            ["Decision"] = decision.Take.ToString(),
+            ["DecidedAt"] = FormatInstant(decision.DecidedAt),
+        };
+        try
+        {
+            // Merge with any ETag: the row must exist (404 otherwise), and only the decision changes.
+            await _state.UpdateEntityAsync(change, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return false;
         }
     }
 
@@ -266,6 +446,30 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
         return all.OrderBy(d => d.At).ToArray();
     }
 
+    /// <inheritdoc />
+    public async Task<int> DeleteDeadLettersAsync(string flow, RecordKey source, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(flow);
+        ArgumentNullException.ThrowIfNull(source);
+        await EnsureTablesAsync(cancellationToken).ConfigureAwait(false);
+        var filter = $"PartitionKey eq {Literal(FlowPartition(flow))} and RowKey ge {Literal(DeadLetterRowStart)} and RowKey lt {Literal(DeadLetterRowEnd)}"
+            + $" and Stream eq {Literal(source.Stream)} and SourceId eq {Literal(source.Id)}";
+        var deleted = 0;
+        await foreach (var entity in _state.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await _state.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+            catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Another replay deleted it first: it is gone either way.
+            }
+        }
+        return deleted;
+    }
+
     /// <summary>Deletes the store's tables and everything in them (tests and teardown).</summary>
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
@@ -284,25 +488,36 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
         catch (TableTransactionFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
         {
             var failed = transaction[Math.Clamp(e.FailedTransactionActionIndex ?? 0, 0, transaction.Count - 1)];
-            var what = failed.VersionKey == WatermarkMarker ? "the watermark" : $"link row {failed.Action.Entity.RowKey}";
-            MarkStale(flow, failed);
+            var what = failed.WatermarkKey is not null ? $"watermark row {failed.Action.Entity.RowKey}" : $"row {failed.Action.Entity.RowKey}";
+            MarkStale(failed);
             throw new StateConflictException(flow,
                 $"Flow {flow}: {what} was changed by another writer since this one read it; nothing of this transaction was written and the watermark did not move.");
         }
         for (var i = 0; i < transaction.Count; i++)
         {
             var write = transaction[i];
-            if (write.VersionKey is null || response.Value[i].Headers.ETag is not { } etag) continue;
-            if (write.VersionKey == WatermarkMarker) _watermarkVersions[flow] = EntityVersion.Of(etag);
-            else _linkVersions.Set(write.VersionKey, EntityVersion.Of(etag));
+            if (response.Value[i].Headers.ETag is not { } etag) continue;
+            if (write.WatermarkKey is not null) _watermarkVersions[write.WatermarkKey] = EntityVersion.Of(etag);
+            else if (write.VersionKey is not null) _linkVersions.Set(write.VersionKey, EntityVersion.Of(etag));
         }
     }
 
-    private void MarkStale(string flow, Write failed)
+    private void MarkStale(Write failed)
     {
-        if (failed.VersionKey == WatermarkMarker) _watermarkVersions[flow] = EntityVersion.Stale;
+        if (failed.WatermarkKey is not null) _watermarkVersions[failed.WatermarkKey] = EntityVersion.Stale;
         else if (failed.VersionKey is not null) _linkVersions.Set(failed.VersionKey, EntityVersion.Stale);
     }
+
+    private Write WatermarkWrite(string partition, string flow, string row, string versionKey, Watermark watermark, string what)
+    {
+        var entity = new TableEntity(partition, row) { ["Flow"] = flow, ["Modified"] = FormatInstant(watermark.Modified) };
+        var version = _watermarkVersions.TryGetValue(versionKey, out var known) ? known : (EntityVersion?)null;
+        return new Write(Conditional(entity, version, flow, what), Size(entity), null, versionKey);
+    }
+
+    /// <summary>The row of a side's watermark, and the key its version is tracked under.</summary>
+    private static (string Row, string VersionKey) SideWatermark(string flow, FlowSide side) =>
+        side == FlowSide.Left ? (LeftWatermarkRow, flow + "\u0000left") : (RightWatermarkRow, flow + "\u0000right");
 
     /// <summary>The write that keeps optimistic concurrency for what this store last saw of the entity.</summary>
     private static TableTransactionAction Conditional(TableEntity entity, EntityVersion? version, string flow, string what) => version?.Kind switch
@@ -369,20 +584,75 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
         }
     }
 
-    private static TableEntity LinkEntity(string partition, Link link) => new(partition, LinkRow(link.SourceId))
+    private static TableEntity LinkEntity(string partition, Link link)
     {
-        ["SourceId"] = link.SourceId,
-        ["TargetId"] = link.TargetId,
-        ["Fingerprint"] = link.Fingerprint.Value,
-        ["SyncedAt"] = FormatInstant(link.SyncedAt),
-    };
+        var entity = new TableEntity(partition, LinkRow(link.SourceId))
+        {
+            ["SourceId"] = link.SourceId,
+            ["TargetId"] = link.TargetId,
+            ["Fingerprint"] = link.Fingerprint.Value,
+            ["SyncedAt"] = FormatInstant(link.SyncedAt),
+            ["Orphaned"] = link.Orphaned,
+        };
+        WriteChunks(entity, "Base", link.Base?.ToString(Formatting.None));
+        return entity;
+    }
 
     private static Link ReadLink(string flow, TableEntity entity) => new(
         flow,
         entity.GetString("SourceId"),
         entity.GetString("TargetId"),
         new Fingerprint(entity.GetString("Fingerprint")),
-        ParseInstant(entity.GetString("SyncedAt")));
+        ParseInstant(entity.GetString("SyncedAt")))
+    {
+        Base = ReadChunks(entity, "Base") is { } json ? JsonConvert.DeserializeObject<JObject>(json, ReadSettings) : null,
+        Orphaned = entity.GetBoolean("Orphaned") ?? false,
+    };
+
+    private static TableEntity ConflictEntity(string partition, Conflict conflict)
+    {
+        var entity = new TableEntity(partition, ConflictRow(conflict.Id))
+        {
+            ["Id"] = conflict.Id,
+            ["Flow"] = conflict.Flow,
+            ["LeftId"] = conflict.LeftId,
+            ["RightId"] = conflict.RightId,
+            ["ParkedAt"] = FormatInstant(conflict.ParkedAt),
+            ["Decision"] = conflict.Decision?.Take.ToString(),
+            ["DecidedAt"] = FormatInstant(conflict.Decision?.DecidedAt),
+        };
+        WriteChunks(entity, "Fields", ConflictFieldText.ToJson(conflict.Fields));
+        return entity;
+    }
+
+    private static Conflict ReadConflict(TableEntity entity) => new(
+        entity.GetString("Id"),
+        entity.GetString("Flow"),
+        entity.GetString("LeftId"),
+        entity.GetString("RightId"),
+        ConflictFieldText.Parse(ReadChunks(entity, "Fields") ?? "[]"),
+        ParseInstant(entity.GetString("ParkedAt")))
+    {
+        Decision = entity.GetString("Decision") is { } take
+            ? new ConflictDecision(Enum.Parse<ConflictTake>(take), ParseInstant(entity.GetString("DecidedAt")))
+            : null,
+    };
+
+    /// <summary>Keeps a long text in as many string properties as it needs (<c>Name</c>, <c>Name1</c>, …), each within the service's limit.</summary>
+    private static void WriteChunks(TableEntity entity, string name, string? text)
+    {
+        if (text is null) return;
+        var chunks = text.Chunk(MaxStringChars).Select(c => new string(c)).ToArray();
+        entity[name + "Chunks"] = Math.Max(1, chunks.Length);
+        entity[name] = chunks.Length > 0 ? chunks[0] : "";
+        for (var i = 1; i < chunks.Length; i++) entity[$"{name}{i}"] = chunks[i];
+    }
+
+    private static string? ReadChunks(TableEntity entity, string name)
+    {
+        if (entity.GetInt32(name + "Chunks") is not { } count) return null;
+        return string.Concat(Enumerable.Range(0, count).Select(i => entity.GetString(i == 0 ? name : $"{name}{i}")));
+    }
 
     private static TableEntity DeadLetterEntity(string partition, DeadLetter letter, long sequence, string instance)
     {
@@ -446,6 +716,10 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
 
     private static string LinkRow(string sourceId) => TableKeys.Of("l|", sourceId);
 
+    private static string TargetRow(string targetId) => TableKeys.Of("t|", targetId);
+
+    private static string ConflictRow(string id) => TableKeys.Of(ConflictRowStart, id);
+
     private static string VersionKey(string partition, string row) => partition + "\n" + row;
 
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -463,5 +737,5 @@ public sealed class AzureTableSyncStateStore : ISyncStateStore, ILinkCatalog
     private static long Size(TableEntity entity) =>
         entity.Sum(p => 64 + p.Key.Length + (p.Value is string s ? 3L * s.Length : 32));
 
-    private sealed record Write(TableTransactionAction Action, long Size, string? VersionKey);
+    private sealed record Write(TableTransactionAction Action, long Size, string? VersionKey, string? WatermarkKey = null);
 }

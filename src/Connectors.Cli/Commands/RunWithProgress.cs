@@ -1,5 +1,6 @@
 using Connectors.Functions.Hosting;
 using Connectors.Core.Sync;
+using Connectors.Core.Sync.TwoWay;
 using Spectre.Console;
 
 namespace Connectors.Cli.Commands;
@@ -19,6 +20,23 @@ internal static class RunWithProgress
                 var progress = new Progress<SyncProgress>(p =>
                     task.Description = $"{flow}: read {p.Read:N0}, written {p.Written:N0}, unchanged {p.Unchanged:N0}, failed {p.Failed:N0}");
                 report = await host.SyncAsync(flow, progress, cancellationToken);
+                task.StopTask();
+            });
+        return report!;
+    }
+
+    public static async Task<TwoWayReport> SyncTwoWayAsync(IAnsiConsole console, ConnectorHost host, string flow, CancellationToken cancellationToken)
+    {
+        TwoWayReport? report = null;
+        await console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new SpinnerColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"{flow}: starting").IsIndeterminate();
+                var progress = new Progress<SyncProgress>(p =>
+                    task.Description = $"{flow}: read {p.Read:N0}, written {p.Written:N0}, unchanged {p.Unchanged:N0}, failed {p.Failed:N0}");
+                report = await host.SyncTwoWayAsync(flow, progress, cancellationToken);
                 task.StopTask();
             });
         return report!;

@@ -25,10 +25,18 @@ internal static class SyncCommand
             var console = AnsiConsole.Console;
             try
             {
-                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver(), SystemTypes.DefaultMappings);
                 await using var host = ConnectorHost.Build(loaded, CommandOptions.StatePath(parse.GetValue(state), configFile),
                     TimeProvider.System, NullLoggerFactory.Instance);
-                var report = await RunWithProgress.SyncAsync(console, host, parse.GetValue(flow)!, cancellationToken);
+                var name = parse.GetValue(flow)!;
+                if (host.IsTwoWay(name))
+                {
+                    var twoWay = await RunWithProgress.SyncTwoWayAsync(console, host, name, cancellationToken);
+                    var sides = loaded.Flow(name);
+                    TwoWayTable.Write(console, [(twoWay.Flow, twoWay)], sides.From.System, sides.To.System);
+                    return TwoWayTable.ExitCode(twoWay);
+                }
+                var report = await RunWithProgress.SyncAsync(console, host, name, cancellationToken);
                 ReportTable.Write(console, [(report.Flow, report)]);
                 return ReportTable.ExitCode(report);
             }

@@ -1,5 +1,7 @@
+using Connectors.Core.Conflicts;
 using Connectors.Core.Flows;
 using Connectors.Core.Mapping;
+using Connectors.Core.Sync.TwoWay;
 using Connectors.Core.Validation;
 
 namespace Connectors.Core.Configuration;
@@ -31,5 +33,36 @@ public sealed record ConnectorConfig(string File, IReadOnlyDictionary<string, Sy
             .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason)));
         if (errors.Count > 0) throw new ConfigException(errors);
         return new Flow(flow.Name, flow.From, flow.To, mapping, flow.Match) { Validation = ValidationCompiler.Compile(flow.Validate, mapping) };
+    }
+
+    /// <summary>Compiles a two-way flow: both mappings once, its conflict rules with owners resolved to sides.</summary>
+    /// <exception cref="ConfigException">The flow is not two-way, or a mapping does not compile; each error names its field and location.</exception>
+    public TwoWayFlow CompileTwoWay(FlowConfig flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        if (flow.Direction != FlowDirection.TwoWay)
+        {
+            throw new ConfigException([new ConfigError(flow.Location, flow.Name, null, "the flow is one-way; a two-way run needs 'direction: two-way'.")]);
+        }
+        var errors = new List<ConfigError>();
+        var forward = CompileRules(flow, flow.Fields, errors);
+        var reverse = CompileRules(flow, flow.Reverse, errors);
+        if (errors.Count > 0) throw new ConfigException(errors);
+        var rules = flow.Conflicts is not { } conflicts ? ConflictRules.Default : new ConflictRules(
+            conflicts.Policy,
+            conflicts.Owners.ToDictionary(o => o.Key, o => o.Value == "left" || (o.Value != "right" && o.Value == flow.From.System) ? FlowSide.Left : FlowSide.Right,
+                StringComparer.Ordinal),
+            conflicts.Fields,
+            conflicts.Skew);
+        return new TwoWayFlow(flow.Name, flow.From, flow.To, forward!, reverse!, flow.Match, rules, flow.Duplicates);
+    }
+
+    private static FieldMapping? CompileRules(FlowConfig flow, IReadOnlyList<MappingField> fields, List<ConfigError> errors)
+    {
+        var found = MappingCompiler.Check(fields)
+            .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason))
+            .ToList();
+        errors.AddRange(found);
+        return found.Count > 0 ? null : MappingCompiler.Compile(fields);
     }
 }

@@ -23,6 +23,9 @@ public sealed class FieldMapping
     /// <summary>The target fields this mapping writes, in config order.</summary>
     public IReadOnlyList<string> TargetFields => _targets;
 
+    /// <summary>The compiled top-level rules, in config order, for static checks.</summary>
+    internal IReadOnlyList<FieldRule> Rules => _rules;
+
     /// <summary>The flows whose links the mapping's lookups read; empty when it has none.</summary>
     public IReadOnlyList<string> LookupFlows => _lookupFlows;
 

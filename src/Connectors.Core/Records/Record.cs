@@ -26,4 +26,11 @@ public sealed class Record
 
     /// <summary>The record's fields.</summary>
     public JObject Data { get; }
+
+    /// <summary>
+    /// The record's version as its vendor states it (an ETag, a modification stamp as written), for
+    /// <see cref="Connectors.WriteRequest.ExpectedVersion"/>: a write conditional on it fails instead of
+    /// overwriting a change made since this read. <see langword="null"/> when the vendor has none.
+    /// </summary>
+    public string? Version { get; init; }
 }

@@ -23,9 +23,11 @@ public static class ConnectorHttpClientBuilderExtensions
         builder.AddResilienceHandler($"{system}-pipeline", (pipeline, context) =>
         {
             pipeline.TimeProvider = context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
-            pipeline
-                .AddTimeout(options.TotalTimeout)
-                .AddRetry(new HttpRetryStrategyOptions
+            pipeline.AddTimeout(options.TotalTimeout);
+            // No retries is a valid choice (a caller that retries itself); Polly refuses a retry strategy of zero attempts.
+            if (options.MaxRetries > 0)
+            {
+                pipeline.AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetries,
                     Delay = options.BaseDelay,
@@ -34,8 +36,13 @@ public static class ConnectorHttpClientBuilderExtensions
                     ShouldRetryAfterHeader = true,
                     ShouldHandle = args => ValueTask.FromResult(
                         HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                        && !(RetryAfter(args.Outcome.Result) > options.MaxRetryAfter)),
-                })
+                        && !(RetryAfter(args.Outcome.Result) > options.MaxRetryAfter)
+                        && (options.RetryPosts
+                            || args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests
+                            || args.Context.GetRequestMessage()?.Method != HttpMethod.Post)),
+                });
+            }
+            pipeline
                 .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.BreakFailureRatio,

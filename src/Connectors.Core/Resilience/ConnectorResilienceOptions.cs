@@ -20,6 +20,14 @@ public sealed class ConnectorResilienceOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether a POST is retried after a server error, a timeout or a lost connection. A POST that
+    /// creates a record may have succeeded before the failure, so retrying it can create the record
+    /// twice; turn this off for vendors whose create is not idempotent, and the next run finds the
+    /// record by its match key instead. A 429 (the vendor did not take the request) is always retried.
+    /// </summary>
+    public bool RetryPosts { get; set; } = true;
+
     /// <summary>How long one attempt may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);

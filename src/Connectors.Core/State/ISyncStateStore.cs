@@ -1,3 +1,4 @@
+using Connectors.Core.Records;
 using Connectors.Core.Sync;
 
 namespace Connectors.Core.State;
@@ -29,4 +30,11 @@ public interface ISyncStateStore
 
     /// <summary>The dead letters of a flow (or of all flows), oldest first.</summary>
     Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? flow, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the dead letters of <paramref name="source"/> in <paramref name="flow"/>, as a replay does
+    /// once the record is on its way again. Letters of other records, streams and flows stay.
+    /// </summary>
+    /// <returns>How many dead letters were deleted (0 when there were none).</returns>
+    Task<int> DeleteDeadLettersAsync(string flow, RecordKey source, CancellationToken cancellationToken);
 }

@@ -239,24 +239,14 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
 
         private void Handle(Record record, Link? link, MappingContext context)
         {
-            Newtonsoft.Json.Linq.JObject payload;
-            try
+            // Written-again-anyway (repair) compares with no link, so an unchanged payload is still sent.
+            var prepared = PreparedRecord.Of(flow, record, writes == SyncWrites.Changed ? link : null, context);
+            if (prepared is PreparedRecord.Failed failed)
             {
-                payload = flow.Mapping.Apply(record.Data, context);
-            }
-            catch (MappingException e)
-            {
-                DeadLetter(record, "MAPPING_FAILED", e.Field, e.Reason);
+                DeadLetter(record, failed.Code, failed.Field, failed.Message);
                 return;
             }
-            var failures = flow.Validation.Validate(payload);
-            if (failures.Count > 0)
-            {
-                DeadLetter(record, "VALIDATION_FAILED", failures[0].Field, string.Join("; ", failures));
-                return;
-            }
-            var fingerprint = Fingerprint.Of(payload);
-            if (writes == SyncWrites.Changed && link is not null && link.Fingerprint == fingerprint)
+            if (prepared is not PreparedRecord.Ready(var payload, var fingerprint))
             {
                 Unchanged++;
                 return;

@@ -320,6 +320,21 @@ public sealed class AzureTableSyncStateStoreTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
+    public async Task DeleteDeadLetters_OfOneRecord_RemovesAllItsLettersAndNoOthers()
+    {
+        await _store.CommitAsync(new StateCommit("f", [], [Letter("f", "c-1", T0), Letter("f", "c-2", T0)], null), Ct);
+        await _store.CommitAsync(new StateCommit("f", [], [Letter("f", "c-1", T0.AddHours(1))], null), Ct);
+        await _store.CommitAsync(new StateCommit("g", [], [Letter("g", "c-1", T0)], null), Ct);
+
+        var deleted = await NewStore().DeleteDeadLettersAsync("f", new RecordKey("shop.customers", "c-1"), Ct);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal("c-2", Assert.Single(await _store.GetDeadLettersAsync("f", Ct)).Source.Id);
+        Assert.Single(await _store.GetDeadLettersAsync("g", Ct));
+        Assert.Equal(0, await _store.DeleteDeadLettersAsync("f", new RecordKey("shop.customers", "c-1"), Ct));
+    }
+
+    [Fact]
     public async Task DeadLetters_LargeRecord_IsKeptWhole()
     {
         var record = new JObject { ["id"] = "1", ["notes"] = new string('n', 150_000), ["updated"] = "2026-11-23T09:00:00+02:00" };

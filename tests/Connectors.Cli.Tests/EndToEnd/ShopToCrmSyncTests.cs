@@ -226,5 +226,8 @@ public sealed class ShopToCrmSyncTests
         public Task<IReadOnlyList<RunRecord>> GetRunsAsync(string? flow, int limit, CancellationToken cancellationToken) => inner.GetRunsAsync(flow, limit, cancellationToken);
 
         public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? flow, CancellationToken cancellationToken) => inner.GetDeadLettersAsync(flow, cancellationToken);
+
+        public Task<int> DeleteDeadLettersAsync(string flow, Connectors.Core.Records.RecordKey source, CancellationToken cancellationToken) =>
+            inner.DeleteDeadLettersAsync(flow, source, cancellationToken);
     }
 }

@@ -56,6 +56,9 @@ internal sealed class RecordedStateStore : ISyncStateStore, IAsyncDisposable
     public Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? flow, CancellationToken cancellationToken) =>
         _inner.GetDeadLettersAsync(flow, cancellationToken);
 
+    public Task<int> DeleteDeadLettersAsync(string flow, global::Connectors.Core.Records.RecordKey source, CancellationToken cancellationToken) =>
+        _inner.DeleteDeadLettersAsync(flow, source, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync();

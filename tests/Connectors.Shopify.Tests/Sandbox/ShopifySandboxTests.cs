@@ -52,10 +52,10 @@ public sealed class ShopifySandboxTests
     {
         await using var sandbox = await StartAsync();
 
-        var (_, unknownRoot) = await PostAsync(sandbox, "{ products(first: 5) { nodes { id } } }", []);
+        var (_, unknownRoot) = await PostAsync(sandbox, "{ collections(first: 5) { nodes { id } } }", []);
         var (_, unknownField) = await PostAsync(sandbox, "{ customers(first: 5) { nodes { id loyaltyTier } } }", []);
 
-        Assert.Equal("Field 'products' doesn't exist on type 'QueryRoot'", unknownRoot["errors"]![0]!.Value<string>("message"));
+        Assert.Equal("Field 'collections' doesn't exist on type 'QueryRoot'", unknownRoot["errors"]![0]!.Value<string>("message"));
         Assert.Equal("Field 'loyaltyTier' doesn't exist on type 'Customer'", unknownField["errors"]![0]!.Value<string>("message"));
     }
 

@@ -16,4 +16,7 @@ internal sealed class CoalesceExpr(Expr[] options) : Expr
         }
         return null;
     }
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope) => Shape.Union([.. options.Select(o => o.Infer(scope))]);
 }

@@ -48,6 +48,14 @@ internal sealed class ComparisonExpr(ComparisonOperator op, string symbol, Expr 
         throw new RuleFailure($"'{symbol}' cannot order {Values.Describe(a)} against {Values.Describe(b)}.");
     }
 
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        left.Infer(scope);
+        right.Infer(scope);
+        return Shape.Of(Schema.FieldKind.Boolean);
+    }
+
     private static int? Compare(JToken a, JToken b)
     {
         if ((Values.IsNumber(a) || Values.IsNumber(b)) && Values.TryNumber(a, out var x) && Values.TryNumber(b, out var y))

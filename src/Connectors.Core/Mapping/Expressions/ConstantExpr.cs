@@ -18,4 +18,7 @@ internal sealed class ConstantExpr : Expr
 
     /// <inheritdoc />
     public override JToken? Evaluate(in Scope scope) => _value;
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope) => Shape.Constant(_value);
 }

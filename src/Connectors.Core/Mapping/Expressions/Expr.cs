@@ -17,6 +17,12 @@ internal abstract class Expr
     {
     }
 
+    /// <summary>
+    /// What the rule yields as far as it can be known without a record, noting in <paramref name="scope"/>
+    /// what cannot work (a text function on a list, a path the source does not have). For <c>validate</c>.
+    /// </summary>
+    public virtual Shape Infer(ShapeScope scope) => Shape.Unknown;
+
     /// <summary>Whether the value is known at compile time (a literal).</summary>
     public virtual bool IsConstant => false;
 }

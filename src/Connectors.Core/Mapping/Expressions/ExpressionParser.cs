@@ -330,7 +330,7 @@ internal sealed class ExpressionParser
             throw Fail($"{name} takes {expected} argument(s) besides its input, as in {function.Usage}, but was given {args.Length}", position);
         }
         var site = new CallSite(name, args, message => Fail(message.TrimEnd('.'), position));
-        return new CallExpr(input, function.Bind(site));
+        return new CallExpr(input, function.Bind(site), name, args);
     }
 
     private string ReadQuoted()

@@ -15,4 +15,12 @@ internal sealed class LogicalExpr(bool isAnd, Expr left, Expr right) : Expr
         if (isAnd ? !first : first) return Values.Bool(first);
         return Values.Bool(Values.IsTruthy(right.Evaluate(scope)));
     }
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        left.Infer(scope);
+        right.Infer(scope);
+        return Shape.Of(Schema.FieldKind.Boolean);
+    }
 }

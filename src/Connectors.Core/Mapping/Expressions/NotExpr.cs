@@ -8,4 +8,11 @@ internal sealed class NotExpr(Expr operand) : Expr
 {
     /// <inheritdoc />
     public override JToken? Evaluate(in Scope scope) => Values.Bool(!Values.IsTruthy(operand.Evaluate(scope)));
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        operand.Infer(scope);
+        return Shape.Of(Schema.FieldKind.Boolean);
+    }
 }

@@ -40,6 +40,20 @@ internal sealed class TemplateExpr(string[] literals, Expr[] parts) : Expr
         return result is null ? null : new JValue(result);
     }
 
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        foreach (var part in parts)
+        {
+            var shape = part.Infer(scope);
+            if (shape.Kind is Schema.FieldKind.List or Schema.FieldKind.Object)
+            {
+                scope.Problem($"a template placeholder expects a single value but {shape.Origin ?? "it"} is {Shape.Describe(shape.Kind.Value)}.");
+            }
+        }
+        return Shape.Of(Schema.FieldKind.Text);
+    }
+
     private static string Trimmed(StringBuilder text)
     {
         var start = 0;

@@ -41,6 +41,23 @@ internal static class FunctionLibrary
         return best;
     }
 
+    /// <summary>The name among <paramref name="candidates"/> closest to a misspelt one, when one is close enough to suggest.</summary>
+    public static string? Closest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = Math.Max(2, name.Length / 3) + 1;
+        foreach (var candidate in candidates)
+        {
+            var distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
     private static int EditDistance(string a, string b)
     {
         var previous = new int[b.Length + 1];

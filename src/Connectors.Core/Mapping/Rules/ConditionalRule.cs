@@ -19,4 +19,13 @@ internal sealed class ConditionalRule(Expr condition, Expr then, Expr? otherwise
         if (Values.IsTruthy(condition.Evaluate(scope))) then.CollectLookups(scope, ids);
         else otherwise?.CollectLookups(scope, ids);
     }
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        condition.Infer(scope);
+        var branches = new List<Shape> { then.Infer(scope) };
+        if (otherwise is not null) branches.Add(otherwise.Infer(scope));
+        return Shape.Union(branches);
+    }
 }

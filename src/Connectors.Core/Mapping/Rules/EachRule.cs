@@ -45,6 +45,27 @@ internal sealed class EachRule(Expr source, Expr? where, Expr item) : Expr
         }
     }
 
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        var list = source.Infer(scope);
+        if (list.Kind is { } kind && kind != Schema.FieldKind.List)
+        {
+            scope.Problem($"each expects an array but {list.Origin ?? "its input"} is {Shape.Describe(kind)}.");
+        }
+        var itemScope = scope.WithCurrent(ItemOf(list.Source));
+        where?.Infer(itemScope);
+        return Shape.Of(Schema.FieldKind.List) with { Item = item.Infer(itemScope.Within("[]")) };
+    }
+
+    /// <summary>One item of a described source list, as a field of its own, so that paths inside <c>each</c> are checked.</summary>
+    private static Schema.FieldSchema? ItemOf(Schema.FieldSchema? list)
+    {
+        if (list is not { Kind: Schema.FieldKind.List }) return null;
+        if (list.Fields is not null) return new Schema.FieldSchema($"{list.Name}[]", Schema.FieldKind.Object) { Fields = list.Fields };
+        return list.ItemKind is { } kind ? new Schema.FieldSchema($"{list.Name}[]", kind) : null;
+    }
+
     private JArray? Items(in Scope scope)
     {
         var value = source.Evaluate(scope);

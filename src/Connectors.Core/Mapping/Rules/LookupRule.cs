@@ -32,6 +32,13 @@ internal sealed class LookupRule(string flow, Expr id, bool required) : Expr
         if (Id(scope) is { } sourceId) ids.Add(flow, sourceId);
     }
 
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        id.Infer(scope);
+        return Shape.Of(Schema.FieldKind.Text);
+    }
+
     private string? Id(in Scope scope)
     {
         var value = id.Evaluate(scope);

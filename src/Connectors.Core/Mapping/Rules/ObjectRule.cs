@@ -37,4 +37,10 @@ internal sealed class ObjectRule(string[] names, Expr[] rules) : Expr
     {
         foreach (var rule in rules) rule.CollectLookups(scope, ids);
     }
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope) => Shape.Of(Schema.FieldKind.Object) with
+    {
+        Members = [.. names.Select((name, i) => KeyValuePair.Create(name, rules[i].Infer(scope.Within(name))))],
+    };
 }

@@ -45,6 +45,13 @@ internal sealed class ScriptRule : Expr
             .LimitRecursion(limits.MaxRecursion);
     }
 
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        _value?.Infer(scope);
+        return Shape.Unknown;
+    }
+
     /// <summary>Parses a script once; a syntax error is a compile failure with the script's own line and column.</summary>
     public static ScriptRule Compile(string code, ScriptLimits limits, Expr? value)
     {

@@ -25,4 +25,16 @@ internal sealed class ValueMapRule(Expr input, FrozenDictionary<string, JToken> 
 
     /// <inheritdoc />
     public override void CollectLookups(in Scope scope, LookupIdSet ids) => input.CollectLookups(scope, ids);
+
+    /// <inheritdoc />
+    public override Shape Infer(ShapeScope scope)
+    {
+        var given = input.Infer(scope);
+        if (given.Kind is Schema.FieldKind.List or Schema.FieldKind.Object)
+        {
+            scope.Problem($"map expects a single value but {given.Origin ?? "its input"} is {Shape.Describe(given.Kind.Value)}.");
+        }
+        var outputs = table.Values.Concat(fallback is null ? [] : [fallback]).Select(Shape.Constant).ToList();
+        return Shape.Union(outputs);
+    }
 }

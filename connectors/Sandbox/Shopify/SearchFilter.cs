@@ -4,35 +4,37 @@ using System.Text;
 namespace Connectors.Sandbox.Shopify;
 
 /// <summary>
-/// The part of Shopify's search syntax the emulator understands for <c>customers(query:)</c>: terms joined
-/// by whitespace or AND, each <c>field:value</c> with the comparators <c>: :&lt; :&gt; :&lt;= :&gt;=</c>, on
-/// <c>updated_at</c>, <c>created_at</c> (date values must be quoted, as Shopify's syntax page says),
-/// <c>id</c> and <c>email</c>. Anything else is refused so that a connector's mistake shows.
+/// The part of Shopify's search syntax the emulator understands for a connection's <c>query:</c>: terms
+/// joined by whitespace or AND, each <c>field:value</c> with the comparators <c>: :&lt; :&gt; :&lt;= :&gt;=</c>,
+/// on <c>updated_at</c>, <c>created_at</c> (date values must be quoted, as Shopify's syntax page says),
+/// <c>id</c>, and the exact-match text fields of the node type (<c>email</c> for customers). Anything else
+/// is refused so that a connector's mistake shows.
 /// </summary>
-internal sealed class CustomerSearch
+internal sealed class SearchFilter<T> where T : IStoredNode
 {
-    private readonly List<Func<SandboxCustomer, bool>> _terms;
+    private readonly List<Func<T, bool>> _terms;
 
-    private CustomerSearch(List<Func<SandboxCustomer, bool>> terms) => _terms = terms;
+    private SearchFilter(List<Func<T, bool>> terms) => _terms = terms;
 
-    public bool Matches(SandboxCustomer customer) => _terms.TrueForAll(term => term(customer));
+    public bool Matches(T node) => _terms.TrueForAll(term => term(node));
 
-    public static CustomerSearch Parse(string? query)
+    /// <summary>Parses <paramref name="query"/>; <paramref name="textFields"/> names the fields matched by equality, ignoring case.</summary>
+    public static SearchFilter<T> Parse(string? query, IReadOnlyDictionary<string, Func<T, string?>> textFields)
     {
-        var terms = new List<Func<SandboxCustomer, bool>>();
-        foreach (var (text, _) in Tokens(query ?? ""))
+        var terms = new List<Func<T, bool>>();
+        foreach (var text in Tokens(query ?? ""))
         {
             if (text == "AND") continue;
             if (text is "OR" or "NOT" || text.StartsWith('-'))
             {
                 throw new GraphQLException($"The sandbox does not support '{text}' in search queries.");
             }
-            terms.Add(Term(text));
+            terms.Add(Term(text, textFields));
         }
-        return new CustomerSearch(terms);
+        return new SearchFilter<T>(terms);
     }
 
-    private static Func<SandboxCustomer, bool> Term(string text)
+    private static Func<T, bool> Term(string text, IReadOnlyDictionary<string, Func<T, string?>> textFields)
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0) throw new GraphQLException($"The sandbox does not support free-text search ('{text}').");
@@ -53,17 +55,19 @@ internal sealed class CustomerSearch
                     throw new GraphQLException($"'{value}' is not a date.");
                 }
                 return field == "updated_at"
-                    ? customer => Compare(customer.UpdatedAt.CompareTo(stamp), comparator)
-                    : customer => Compare(customer.CreatedAt.CompareTo(stamp), comparator);
+                    ? node => Compare(node.UpdatedAt.CompareTo(stamp), comparator)
+                    : node => Compare(node.CreatedAt.CompareTo(stamp), comparator);
             case "id":
                 if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
                 {
                     throw new GraphQLException($"'{value}' is not a numeric id.");
                 }
-                return customer => Compare(customer.Id.CompareTo(id), comparator);
-            case "email" when comparator.Length == 0:
-                return customer => string.Equals(customer.Email, value, StringComparison.OrdinalIgnoreCase);
+                return node => Compare(node.Id.CompareTo(id), comparator);
             default:
+                if (comparator.Length == 0 && textFields.TryGetValue(field, out var read))
+                {
+                    return node => string.Equals(read(node), value, StringComparison.OrdinalIgnoreCase);
+                }
                 throw new GraphQLException($"The sandbox does not support the search term '{text}'.");
         }
     }
@@ -81,10 +85,9 @@ internal sealed class CustomerSearch
         value.Length >= 2 && value[0] is '\'' or '"' && value[^1] == value[0] ? (value[1..^1], true) : (value, false);
 
     // Splits on whitespace outside quotes.
-    private static IEnumerable<(string Text, bool Quoted)> Tokens(string query)
+    private static IEnumerable<string> Tokens(string query)
     {
         var token = new StringBuilder();
-        var quoted = false;
         char? quote = null;
         foreach (var c in query)
         {
@@ -97,13 +100,11 @@ internal sealed class CustomerSearch
             {
                 token.Append(c);
                 quote = c;
-                quoted = true;
             }
             else if (char.IsWhiteSpace(c))
             {
-                if (token.Length > 0) yield return (token.ToString(), quoted);
+                if (token.Length > 0) yield return token.ToString();
                 token.Clear();
-                quoted = false;
             }
             else
             {
@@ -111,6 +112,6 @@ internal sealed class CustomerSearch
             }
         }
         if (quote is not null) throw new GraphQLException("Unterminated quote in the search query.");
-        if (token.Length > 0) yield return (token.ToString(), quoted);
+        if (token.Length > 0) yield return token.ToString();
     }
 }

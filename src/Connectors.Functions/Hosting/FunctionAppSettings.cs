@@ -1,0 +1,122 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
+namespace Connectors.Functions.Hosting;
+
+/// <summary>
+/// The function app's settings: app settings in Azure, environment variables standalone. Validated
+/// up front, so that a bad value fails at start with its name.
+/// </summary>
+internal sealed class FunctionAppSettings
+{
+    /// <summary>The port the Functions host gives the handler; standalone, the port to listen on.</summary>
+    public const string PortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <summary>The port when <see cref="PortVariable"/> is unset.</summary>
+    public const int DefaultPort = 5088;
+
+    /// <summary>The loopback port to listen on (0: any free port).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>The storage account's connection string (<c>ConnectorsStorage</c>); none: SQLite files beside the state database.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>The work queue's name (<c>ConnectorsQueueName</c>).</summary>
+    [Required]
+    public string QueueName { get; set; } = "crm-sync-requests";
+
+    /// <summary>The start of the table names on Azure Storage (<c>ConnectorsTablePrefix</c>).</summary>
+    [Required]
+    public string TablePrefix { get; set; } = "connectors";
+
+    /// <summary>The largest webhook body taken in, in bytes (<c>ConnectorsWebhookMaxBodyBytes</c>); a larger one is answered 413.</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int WebhookMaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How old a delivery may be, by the vendor's own stamp (Shopify's <c>X-Shopify-Triggered-At</c>), and still
+    /// be queued (<c>ConnectorsWebhookMaxAge</c>). An older one is acknowledged and dropped: the scheduled sync
+    /// reads the record anyway, and a replayed old delivery must not be taken for news.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan WebhookMaxAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long a claimed, not yet queued delivery holds off its duplicates (<c>ConnectorsWebhookClaimTimeout</c>);
+    /// after it, a taker is presumed dead and the vendor's retry takes the delivery over.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WebhookClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts per queue message before it is poisoned (<c>ConnectorsMaxDequeueCount</c>); as host.json's <c>maxDequeueCount</c>.</summary>
+    [Range(1, 1000)]
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>How long a failed message waits before its next attempt standalone (<c>ConnectorsVisibilityTimeout</c>); as host.json's <c>visibilityTimeout</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait between polls of an empty queue standalone (<c>ConnectorsMaxPollingInterval</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Messages fetched per poll standalone (<c>ConnectorsBatchSize</c>), at most 32.</summary>
+    [Range(1, 32)]
+    public int BatchSize { get; set; } = 16;
+
+    /// <summary>How long a received message stays hidden while it is handled standalone (<c>ConnectorsMessageLease</c>); a killed process's messages come back after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MessageLease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the standalone scheduler looks for due timers (<c>ConnectorsSchedulerTick</c>).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reads the settings from environment variables (unset ones keep their defaults) and validates them.</summary>
+    /// <exception cref="ValidationException">A value is malformed or out of range; the message names the variable, never a secret.</exception>
+    public static FunctionAppSettings FromEnvironment(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        var settings = new FunctionAppSettings();
+        settings.Port = Read(variable, PortVariable, int.Parse, settings.Port);
+        settings.StorageConnectionString = variable("ConnectorsStorage") is { Length: > 0 } storage ? storage : null;
+        settings.QueueName = variable("ConnectorsQueueName") is { Length: > 0 } queue ? queue : settings.QueueName;
+        settings.TablePrefix = variable("ConnectorsTablePrefix") is { Length: > 0 } prefix ? prefix : settings.TablePrefix;
+        settings.WebhookMaxBodyBytes = Read(variable, "ConnectorsWebhookMaxBodyBytes", int.Parse, settings.WebhookMaxBodyBytes);
+        settings.WebhookMaxAge = Read(variable, "ConnectorsWebhookMaxAge", TimeSpan.Parse, settings.WebhookMaxAge);
+        settings.WebhookClaimTimeout = Read(variable, "ConnectorsWebhookClaimTimeout", TimeSpan.Parse, settings.WebhookClaimTimeout);
+        settings.MaxDequeueCount = Read(variable, "ConnectorsMaxDequeueCount", int.Parse, settings.MaxDequeueCount);
+        settings.VisibilityTimeout = Read(variable, "ConnectorsVisibilityTimeout", TimeSpan.Parse, settings.VisibilityTimeout);
+        settings.MaxPollingInterval = Read(variable, "ConnectorsMaxPollingInterval", TimeSpan.Parse, settings.MaxPollingInterval);
+        settings.BatchSize = Read(variable, "ConnectorsBatchSize", int.Parse, settings.BatchSize);
+        settings.MessageLease = Read(variable, "ConnectorsMessageLease", TimeSpan.Parse, settings.MessageLease);
+        settings.SchedulerTick = Read(variable, "ConnectorsSchedulerTick", TimeSpan.Parse, settings.SchedulerTick);
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Checks the settings and throws with the name of every bad one.</summary>
+    /// <exception cref="ValidationException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
+        {
+            throw new ValidationException($"Function app settings: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+        }
+    }
+
+    private static T Read<T>(Func<string, string?> variable, string name, Func<string, IFormatProvider, T> parse, T fallback)
+    {
+        if (variable(name) is not { Length: > 0 } text) return fallback;
+        try
+        {
+            return parse(text.Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new ValidationException($"Function app settings: {name} is not a valid {typeof(T).Name}.");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Connectors.Core.Queue;
+using Connectors.Functions.Hosting;
+using Cronos;
+using Microsoft.Extensions.Logging;
+
+namespace Connectors.Functions.Timers;
+
+/// <summary>
+/// Runs the flows whose timer is due, with the Azure Functions timer semantics: a flow's next
+/// occurrence is kept in the schedule ledger; a tick at or after it runs the flow once, however many
+/// occurrences were missed while no instance ran (<c>IsPastDue</c>), and records the next occurrence
+/// after now. A flow never seen before waits for its first occurrence. Only the instance that holds
+/// the flow's lease runs it; the lease is renewed while the run lasts.
+/// </summary>
+/// <remarks>
+/// There is no reconciliation engine yet: the <c>reconcile</c> timer runs the flow's incremental sync,
+/// which re-reads what changed since the watermark and repairs what differs by fingerprint.
+/// </remarks>
+internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, IFlowLease leases, TimeProvider clock, ILogger<FlowScheduler> log)
+{
+    /// <summary>How long a run holds its flow before it must renew; a crashed holder frees the flow after this.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
+
+    /// <summary>Runs every flow whose <paramref name="timer"/> is due now; the flows not due are left alone.</summary>
+    public async Task<IReadOnlyList<TimerRun>> RunDueAsync(FlowTimer timer, CancellationToken cancellationToken)
+    {
+        var runs = new List<TimerRun>();
+        foreach (var flow in host.Config.Flows)
+        {
+            var cron = (timer == FlowTimer.Schedule ? flow.Schedule : flow.Reconcile) is { } text
+                ? CronExpression.Parse(text, CronFormat.IncludeSeconds)
+                : null;
+            if (cron is null) continue;
+            if (await RunIfDueAsync(flow.Name, timer, cron, cancellationToken).ConfigureAwait(false) is { } run) runs.Add(run);
+        }
+        return runs;
+    }
+
+    private async Task<TimerRun?> RunIfDueAsync(string flow, FlowTimer timer, CronExpression cron, CancellationToken cancellationToken)
+    {
+        var name = timer.ToString().ToLowerInvariant();
+        var now = clock.GetUtcNow();
+        var due = await ledger.GetNextDueAsync(flow, name, cancellationToken).ConfigureAwait(false);
+        if (due is null)
+        {
+            await ledger.SetNextDueAsync(flow, name, Next(cron, now), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        if (now < due) return null;
+
+        var attempt = await leases.TryAcquireAsync($"{flow}#{name}", LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (attempt is not FlowLeaseAttempt.Acquired { Grant: var grant })
+        {
+            return new TimerRun(flow, false, null, null);
+        }
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var renewing = new CancellationTokenSource();
+        var keepAlive = RenewAsync(grant, lost, renewing.Token);
+        try
+        {
+            // Read again under the lease: another instance may have run this occurrence since our first read.
+            due = await ledger.GetNextDueAsync(flow, name, cancellationToken).ConfigureAwait(false);
+            if (due is null || now < due) return null;
+            // Due, and more than one occurrence back: the app was down when it fell due; this one run catches up.
+            var pastDue = cron.GetNextOccurrence(due.Value.UtcDateTime) is { } following && following <= now.UtcDateTime;
+            log.LogInformation("Flow {Flow}: {Timer} due at {Due}{PastDue}", flow, name, due, pastDue ? " (past due: catching up once)" : "");
+            TimerRun run;
+            try
+            {
+                var report = await host.SyncAsync(flow, null, lost.Token).ConfigureAwait(false);
+                run = new TimerRun(flow, pastDue, report, null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                log.LogError(e, "Flow {Flow}: the {Timer} run failed", flow, name);
+                run = new TimerRun(flow, pastDue, null, $"{e.GetType().Name}: {e.Message}");
+            }
+            // A failed timer run is not retried: it waits for the next occurrence, as a Functions timer does.
+            await ledger.SetNextDueAsync(flow, name, Next(cron, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            return run;
+        }
+        finally
+        {
+            await renewing.CancelAsync().ConfigureAwait(false);
+            // Released with the latest grant: a renewal may have changed its token.
+            await leases.ReleaseAsync(await keepAlive.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FlowLeaseGrant> RenewAsync(FlowLeaseGrant grant, CancellationTokenSource lost, CancellationToken stop)
+    {
+        var current = grant;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(LeaseDuration / 3, clock, stop).ConfigureAwait(false);
+                if (await leases.RenewAsync(current, LeaseDuration, stop).ConfigureAwait(false) is { } renewed)
+                {
+                    current = renewed;
+                    continue;
+                }
+                log.LogWarning("Flow {Flow}: lost its lease; stopping the run", grant.Flow);
+                await lost.CancelAsync().ConfigureAwait(false);
+                return current;
+            }
+            catch (OperationCanceledException)
+            {
+                return current;
+            }
+        }
+    }
+
+    private static DateTimeOffset Next(CronExpression cron, DateTimeOffset after) =>
+        cron.GetNextOccurrence(after, TimeZoneInfo.Utc) ?? DateTimeOffset.MaxValue;
+}

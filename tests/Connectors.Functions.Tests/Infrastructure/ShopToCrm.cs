@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using Connectors.Core.Configuration;
+using Connectors.Functions;
+using Connectors.Functions.Hosting;
+using Connectors.Sandbox.Shopify;
+using Connectors.Sandbox.Zoho;
+using Connectors.Shopify;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Newtonsoft.Json.Linq;
+
+namespace Connectors.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// A shop and a CRM emulator on loopback, a config that flows the shop's customers into the CRM's
+/// contacts on webhooks, and ways to send the shop's webhook deliveries the way Shopify does.
+/// </summary>
+internal sealed class ShopToCrm : IAsyncDisposable
+{
+    public const string Flow = "customers-to-crm";
+    public const string WebhookSecret = "test-secret";
+
+    public const string ConfigYaml = """
+        systems:
+          shop:
+            type: shopify
+            settings:
+              shopUrl: ${env:SHOP_URL}
+              accessToken: ${secret:SHOP_TOKEN}
+              webhookSecret: ${secret:SHOP_WEBHOOK_SECRET}
+              "resilience:maxRetries": "1"
+              "resilience:baseDelay": "00:00:00"
+          crm:
+            type: zoho
+            settings:
+              accountsUrl: ${env:ZOHO_ACCOUNTS_URL}
+              apiDomain: ${env:ZOHO_API_DOMAIN}
+              clientId: ${env:ZOHO_CLIENT_ID}
+              clientSecret: ${secret:ZOHO_CLIENT_SECRET}
+              refreshToken: ${secret:ZOHO_REFRESH_TOKEN}
+        flows:
+          customers-to-crm:
+            from: shop.customers
+            to: crm.Contacts
+            match: [Email]
+            webhooks: true
+            schedule: "0 */15 * * * *"
+            mapping:
+              Email: defaultEmailAddress.emailAddress | trim | lower
+              First_Name: firstName | trim
+              Last_Name: lastName | trim
+              Phone: phone
+              Description: "Shopify customer {id}"
+        """;
+
+    private ShopToCrm(ShopifySandbox shop, ZohoSandbox crm, string folder)
+    {
+        Shop = shop;
+        Crm = crm;
+        Folder = folder;
+    }
+
+    public ShopifySandbox Shop { get; }
+
+    public ZohoSandbox Crm { get; }
+
+    /// <summary>A scratch folder for this test: the config file, SQLite files.</summary>
+    public string Folder { get; }
+
+    public string ConfigPath => Path.Combine(Folder, "connectors.yaml");
+
+    /// <summary>The references of <see cref="ConfigYaml"/>, pointing at the emulators.</summary>
+    public Dictionary<string, string> Environment => new()
+    {
+        ["SHOP_URL"] = Shop.ShopUrl.ToString(),
+        ["SHOP_TOKEN"] = Shop.AccessToken,
+        ["SHOP_WEBHOOK_SECRET"] = WebhookSecret,
+        ["ZOHO_ACCOUNTS_URL"] = Crm.AccountsUrl.ToString(),
+        ["ZOHO_API_DOMAIN"] = Crm.ApiDomain.ToString(),
+        ["ZOHO_CLIENT_ID"] = Crm.ClientId,
+        ["ZOHO_CLIENT_SECRET"] = Crm.ClientSecret,
+        ["ZOHO_REFRESH_TOKEN"] = Crm.RefreshToken,
+    };
+
+    public static async Task<ShopToCrm> StartAsync(TimeProvider clock, CancellationToken cancellationToken)
+    {
+        // A Shopify Plus bucket, so that thousands of id reads are not paced for long.
+        var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { RestoreRate = 20_000, MaximumAvailable = 200_000 }, clock, cancellationToken);
+        var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
+        var folder = Directory.CreateTempSubdirectory("connectors-functions-tests-").FullName;
+        var harness = new ShopToCrm(shop, crm, folder);
+        await File.WriteAllTextAsync(harness.ConfigPath, ConfigYaml, cancellationToken);
+        return harness;
+    }
+
+    public ConnectorConfig LoadConfig() => ConfigLoader.Parse(ConfigYaml, ConfigPath, new DictionarySecrets(Environment));
+
+    /// <summary>The function app on SQLite files in <see cref="Folder"/>, or on <paramref name="storage"/>.</summary>
+    public FunctionApp BuildApp(TimeProvider clock, FunctionAppSettings? settings = null, HostStorage? storage = null, ILoggerFactory? logging = null)
+    {
+        settings ??= new FunctionAppSettings();
+        storage ??= HostStorage.Local(Path.Combine(Folder, "state.db"), settings.QueueName, clock);
+        return FunctionApp.Create(LoadConfig(), storage, settings, clock, logging ?? NullLoggerFactory.Instance);
+    }
+
+    /// <summary>A genuine Shopify delivery of <c>customers/update</c> for <paramref name="customerId"/>, signed with <see cref="WebhookSecret"/>.</summary>
+    public HttpRequestMessage Delivery(Uri server, long customerId, string eventId, DateTimeOffset triggeredAt)
+    {
+        var body = Encoding.UTF8.GetBytes(new JObject { ["id"] = customerId, ["updated_at"] = triggeredAt.ToString("o", CultureInfo.InvariantCulture) }.ToString(Newtonsoft.Json.Formatting.None));
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "api/webhooks/shop")) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Add(ShopifyWebhooks.HmacHeader, ShopifyWebhooks.Sign(body, WebhookSecret));
+        request.Headers.Add(ShopifyWebhooks.TopicHeader, "customers/update");
+        request.Headers.Add(ShopifyWebhooks.ShopDomainHeader, Shop.ShopDomain);
+        request.Headers.Add(ShopifyWebhooks.EventIdHeader, eventId);
+        request.Headers.Add(ShopifyWebhooks.WebhookIdHeader, Guid.NewGuid().ToString());
+        request.Headers.Add(ShopifyWebhooks.ApiVersionHeader, "2025-10");
+        request.Headers.Add(ShopifyWebhooks.TriggeredAtHeader, triggeredAt.ToString("o", CultureInfo.InvariantCulture));
+        return request;
+    }
+
+    /// <summary>What the CRM must hold for a shop customer, by the flow's mapping.</summary>
+    public static (string Email, string? First, string Last) Expected(SandboxCustomer customer) =>
+        (customer.Email!.Trim().ToLowerInvariant(), customer.FirstName?.Trim(), customer.LastName!.Trim());
+
+    public async ValueTask DisposeAsync()
+    {
+        await Shop.DisposeAsync();
+        await Crm.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A child process may still be letting go of a file; the temp folder is cleaned by the system.
+        }
+    }
+
+    private sealed class DictionarySecrets(Dictionary<string, string> values) : ISecretResolver
+    {
+        public string? Resolve(string kind, string name) => values.GetValueOrDefault(name);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using Connectors.Core.Queue;
+using Connectors.State.Sqlite.Queue;
+using Connectors.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Connectors.State.Sqlite.Tests.Queue;
+
+public sealed class SqliteWorkQueueTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("connectors-queue-tests-").FullName;
+    private readonly WaitObservingClock _clock = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private string File => Path.Combine(_folder, "queue.db");
+
+    private SqliteWorkQueue Open(string name = "crm-sync-requests") =>
+        new(new SqliteQueueOptions { DatabasePath = File, QueueName = name }, _clock);
+
+    private static SyncRequest Request(string id, string? eventId = null) =>
+        new("customers-to-crm", "shop.customers", [id], eventId ?? $"evt-{id}", new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Receive_HidesTheMessageUntilItsVisibilityRunsOut_ThenHandsItOutAgainCounted()
+    {
+        var queue = Open();
+        await queue.EnqueueAsync(Request("1"), Token);
+
+        var first = Assert.Single(await queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), Token));
+        var whileHidden = await queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), Token);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var second = Assert.Single(await queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), Token));
+
+        Assert.Empty(whileHidden);
+        Assert.Equal(Request("1"), SyncRequest.FromJson(first.Body));
+        Assert.Equal((first.Id, 1L, 2L), (second.Id, first.DequeueCount, second.DequeueCount));
+        Assert.NotEqual(first.Receipt, second.Receipt);
+        Assert.False(await queue.CompleteAsync(first, Token));
+        Assert.True(await queue.CompleteAsync(second, Token));
+        Assert.Equal(0, await queue.CountAsync(Token));
+    }
+
+    [Fact]
+    public async Task ReturnAndExtend_ChangeVisibilityAndReceipt_AndAnOldReceiptLosesTheMessage()
+    {
+        var queue = Open();
+        await queue.EnqueueAsync(Request("1"), Token);
+        var received = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(10), Token));
+
+        var extended = await queue.ExtendAsync(received, TimeSpan.FromMinutes(5), Token);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var stillHidden = await queue.ReceiveAsync(1, TimeSpan.FromSeconds(10), Token);
+        var returned = await queue.ReturnAsync(extended!, TimeSpan.Zero, Token);
+        var staleReturn = await queue.ReturnAsync(received, TimeSpan.Zero, Token);
+        var again = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.FromSeconds(10), Token));
+
+        Assert.NotNull(extended);
+        Assert.Empty(stillHidden);
+        Assert.NotNull(returned);
+        Assert.Null(staleReturn);
+        Assert.Equal((received.Id, 2L), (again.Id, again.DequeueCount));
+    }
+
+    [Fact]
+    public async Task MoveToPoison_PutsTheBodyInThePoisonQueueOfTheSameFile()
+    {
+        var queue = Open();
+        var poison = Open(queue.PoisonQueueName);
+        await queue.EnqueueAsync([Request("1"), Request("2")], Token);
+        var received = await queue.ReceiveAsync(16, TimeSpan.FromSeconds(30), Token);
+
+        var moved = await queue.MoveToPoisonAsync(received[0], Token);
+
+        Assert.True(moved);
+        Assert.Equal("crm-sync-requests-poison", queue.PoisonQueueName);
+        Assert.Equal(1, await queue.CountAsync(Token));
+        var poisoned = Assert.Single(await poison.ReceiveAsync(16, TimeSpan.FromSeconds(30), Token));
+        Assert.Equal(received[0].Body, poisoned.Body);
+    }
+
+    [Fact]
+    public async Task TwoProcessesOnOneFile_ReceivingAtOnce_GetEveryMessageExactlyOnce()
+    {
+        var one = Open();
+        var other = Open();
+        await one.EnqueueAsync(Enumerable.Range(0, 600).Select(i => Request(i.ToString())).ToArray(), Token);
+        var seen = new ConcurrentBag<string>();
+
+        async Task DrainAsync(SqliteWorkQueue queue)
+        {
+            while (true)
+            {
+                var batch = await queue.ReceiveAsync(16, TimeSpan.FromMinutes(5), Token);
+                if (batch.Count == 0) return;
+                foreach (var message in batch)
+                {
+                    seen.Add(SyncRequest.FromJson(message.Body).RecordIds[0]);
+                    Assert.True(await queue.CompleteAsync(message, Token));
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => DrainAsync(i % 2 == 0 ? one : other), Token)));
+
+        Assert.Equal(600, seen.Count);
+        Assert.Equal(600, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task UnderTheQueueListener_AMessageThatAlwaysFails_IsPoisonedAfterMaxDequeueCount()
+    {
+        var queue = Open();
+        await queue.EnqueueAsync(Request("bad"), Token);
+        var attempts = 0;
+        var poisoned = new TaskCompletionSource<PoisonedMessage>();
+        var handler = new FailingHandler(() => Interlocked.Increment(ref attempts), poisoned);
+        var listener = new QueueListener(queue, handler,
+            new QueueListenerOptions { MaxDequeueCount = 3, VisibilityTimeout = TimeSpan.FromSeconds(5), MinPollingInterval = TimeSpan.FromSeconds(1), MaxPollingInterval = TimeSpan.FromSeconds(1) },
+            _clock, NullLogger<QueueListener>.Instance);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var running = listener.RunAsync(stop.Token);
+
+        while (!poisoned.Task.IsCompleted)
+        {
+            await _clock.AdvancePastNextWaitAsync(_ => true, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
+        }
+        await stop.CancelAsync();
+        await running;
+
+        var result = await poisoned.Task;
+        Assert.Equal(3, attempts);
+        Assert.Equal(3, result.Message.DequeueCount);
+        Assert.Equal("the CRM is down", result.Reason);
+        Assert.Equal(0, await queue.CountAsync(Token));
+        Assert.Equal(1, await Open(queue.PoisonQueueName).CountAsync(Token));
+    }
+
+    private sealed class FailingHandler(Action attempted, TaskCompletionSource<PoisonedMessage> poisoned) : ISyncRequestHandler
+    {
+        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken)
+        {
+            foreach (var _ in batch) attempted();
+            return Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Failed(d.Message.Id, "the CRM is down"))]);
+        }
+
+        public Task OnPoisonedAsync(PoisonedMessage message, CancellationToken cancellationToken)
+        {
+            poisoned.TrySetResult(message);
+            return Task.CompletedTask;
+        }
+    }
+}
