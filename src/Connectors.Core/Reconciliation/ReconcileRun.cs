@@ -212,7 +212,8 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             var started = run._clock.GetTimestamp();
             if (!await step().ConfigureAwait(false)) return false;
             await Scratch.SetAsync("done." + name, "1", cancellationToken).ConfigureAwait(false);
-            run._log.LogInformation("Flow {Flow}: reconciliation step {Step} done in {Elapsed}", flow.Name, name, run._clock.GetElapsedTime(started));
+            run._log.LogInformation("Flow {Flow}: reconciliation step {Step} done in {Elapsed}, working set {WorkingSet} MiB",
+                flow.Name, name, run._clock.GetElapsedTime(started), Environment.WorkingSet / (1024 * 1024));
             return true;
         }
 
