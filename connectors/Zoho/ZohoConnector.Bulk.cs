@@ -25,7 +25,7 @@ public sealed partial class ZohoConnector : IRecordDeleter, IDeletedRecordSource
     public const int MaxRecordsPerBulkFile = 25_000;
 
     /// <summary>Records handed on per page while a bulk read result is streamed from its file.</summary>
-    public const int BulkReadChunk = 2_000;
+    public const int BulkReadChunk = 1_000;
 
     /// <summary>Credits per call (shared reference zoho-crm.md §5.2): default 1; deleted list 2; writes 1 per 10 records; bulk read job 50; bulk write job 500.</summary>
     public const int BulkReadJobCredits = 50;

@@ -17,10 +17,16 @@ internal sealed class CallTally(ApiCallMeter meter, IEnumerable<string> systems)
     public void Used(string system, long records, int perCall) => AddMinimum(system, Math.Max(1, (records + Math.Max(1, perCall) - 1) / Math.Max(1, perCall)));
 
     /// <summary>Adds a number of calls the work needed whatever the records (a count, a bulk job's steps).</summary>
-    public void AddMinimum(string system, long calls) => _minimum[system] = _minimum.GetValueOrDefault(system) + calls;
+    public void AddMinimum(string system, long calls)
+    {
+        lock (_minimum) _minimum[system] = _minimum.GetValueOrDefault(system) + calls;
+    }
 
     /// <summary>Records credits spent on <paramref name="system"/>.</summary>
-    public void Spent(string system, long credits) => _credits[system] = _credits.GetValueOrDefault(system) + credits;
+    public void Spent(string system, long credits)
+    {
+        lock (_credits) _credits[system] = _credits.GetValueOrDefault(system) + credits;
+    }
 
     /// <summary>The account of every system, calls made since the tally started.</summary>
     public IReadOnlyList<ApiCallAccount> Accounts() =>

@@ -6,6 +6,9 @@ namespace Connectors.Core.Reconciliation;
 /// </summary>
 internal sealed class CreditBudget(long? left)
 {
+    // Both sides are read at once and may reserve at the same moment.
+    private readonly Lock _gate = new();
+
     /// <summary>Credits spent by this run so far.</summary>
     public long Spent { get; private set; }
 
@@ -22,16 +25,22 @@ internal sealed class CreditBudget(long? left)
     public bool TryReserve(long credits)
     {
         if (credits <= 0) return true;
-        if (Left is { } available && credits > available)
+        lock (_gate)
         {
-            Exhausted = true;
-            Needed = credits;
-            return false;
+            if (Left is { } available && credits > available)
+            {
+                Exhausted = true;
+                Needed = credits;
+                return false;
+            }
+            Spent += credits;
+            return true;
         }
-        Spent += credits;
-        return true;
     }
 
     /// <summary>Gives back credits reserved for a call that was not made.</summary>
-    public void Refund(long credits) => Spent = Math.Max(0, Spent - Math.Max(0, credits));
+    public void Refund(long credits)
+    {
+        lock (_gate) Spent = Math.Max(0, Spent - Math.Max(0, credits));
+    }
 }

@@ -197,8 +197,9 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         public async Task RunAsync()
         {
             if (!await StepAsync("links", LoadLinksAsync).ConfigureAwait(false)) return;
-            if (!await StepAsync("source", ReadSourceAsync).ConfigureAwait(false)) return;
-            if (!await StepAsync("target", ReadTargetAsync).ConfigureAwait(false)) return;
+            // Both sides at once: one side's network and parsing overlap the other's.
+            var sides = await Task.WhenAll(StepAsync("source", ReadSourceAsync), StepAsync("target", ReadTargetAsync)).ConfigureAwait(false);
+            if (!sides.All(done => done)) return;
             if (!await StepAsync("deleted", ReadDeletedAsync).ConfigureAwait(false)) return;
             if (!await StepAsync("classified", ClassifyAsync).ConfigureAwait(false)) return;
             if (options.Repair) await RepairAsync().ConfigureAwait(false);
@@ -211,7 +212,8 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             var started = run._clock.GetTimestamp();
             if (!await step().ConfigureAwait(false)) return false;
             await Scratch.SetAsync("done." + name, "1", cancellationToken).ConfigureAwait(false);
-            run._log.LogInformation("Flow {Flow}: reconciliation step {Step} done in {Elapsed}", flow.Name, name, run._clock.GetElapsedTime(started));
+            run._log.LogInformation("Flow {Flow}: reconciliation step {Step} done in {Elapsed}, working set {WorkingSet} MiB",
+                flow.Name, name, run._clock.GetElapsedTime(started), Environment.WorkingSet / (1024 * 1024));
             return true;
         }
 
@@ -244,7 +246,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             var read = await ReadSideAsync(source, flow.From.Stream, _sourceSystem, "source", mode => SourceMode = mode, async records =>
             {
                 var context = await MappingContext.LoadAsync(flow.Mapping, records.Select(r => r.Data), run._state, cancellationToken).ConfigureAwait(false);
-                await Scratch.InsertAsync("source", ["id", "match_key", "payload"], records.Select(r => SourceRow(r, context)), cancellationToken)
+                await Scratch.InsertAsync("source", ["id", "match_key", "payload", "sig"], records.Select(r => SourceRow(r, context)), cancellationToken)
                     .ConfigureAwait(false);
             }).ConfigureAwait(false);
             return read;
@@ -259,11 +261,12 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             }
             catch (MappingException)
             {
-                return [record.Key.Id, null, null];
+                return [record.Key.Id, null, null, null];
             }
             // A payload that fails validation is never sent, so there is nothing it can be compared with.
-            if (flow.Validation.Validate(payload).Count > 0) return [record.Key.Id, null, null];
-            return [record.Key.Id, FieldComparison.MatchKey(payload, flow.MatchFields), payload.ToString(Formatting.None)];
+            if (flow.Validation.Validate(payload).Count > 0) return [record.Key.Id, null, null, null];
+            return [record.Key.Id, FieldComparison.MatchKey(payload, flow.MatchFields), payload.ToString(Formatting.None),
+                FieldComparison.Signature(payload, flow.Mapping.TargetFields)];
         }
 
         private async Task<bool> ReadTargetAsync()
@@ -271,10 +274,11 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             var fields = flow.Mapping.TargetFields.Concat(flow.MatchFields)
                 .Concat(options.FlagField is { } flag ? [flag] : []).Distinct(StringComparer.Ordinal).ToArray();
             return await ReadSideAsync(targetReader, flow.To.Stream, _targetSystem, "target", mode => TargetMode = mode, records =>
-                Scratch.InsertAsync("target", ["id", "match_key", "fields"], records.Select(r =>
+                Scratch.InsertAsync("target", ["id", "match_key", "fields", "sig"], records.Select(r =>
                 {
                     var projected = FieldComparison.Project(r.Data, fields);
-                    return new object?[] { r.Key.Id, FieldComparison.MatchKey(projected, flow.MatchFields), projected.ToString(Formatting.None) };
+                    return new object?[] { r.Key.Id, FieldComparison.MatchKey(projected, flow.MatchFields), projected.ToString(Formatting.None),
+                        FieldComparison.Signature(projected, flow.Mapping.TargetFields) };
                 }), cancellationToken)).ConfigureAwait(false);
         }
 
@@ -405,7 +409,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
 
             // Pairs: in sync or drifted, field by field.
             await using (var pairs = Scratch.Command("""
-                SELECT p.source_id, p.target_id, p.linked, s.payload, t.fields, s.match_key
+                SELECT p.source_id, p.target_id, p.linked, s.payload, t.fields, s.match_key, s.sig = t.sig
                 FROM pairs p JOIN source s ON s.id = p.source_id JOIN target t ON t.id = p.target_id;
                 """))
             {
@@ -416,6 +420,11 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                     if (reader.IsDBNull(3))
                     {
                         unmapped++;
+                        continue;
+                    }
+                    if (reader.GetInt64(6) == 1)
+                    {
+                        counts[Classification.InSync]++;
                         continue;
                     }
                     var drifted = FieldComparison.Drifted(JObject.Parse(reader.GetString(3)), JObject.Parse(reader.GetString(4)));

@@ -63,6 +63,9 @@ public static class ReportFiles
         var (css, headline) = report.Status switch
         {
             State.RunStatus.Completed when report.Drift == 0 => ("ok", "The systems agree: no drift."),
+            State.RunStatus.Completed when report.Repair => (report.Repairs.Failed == 0 ? "ok" : "warn",
+                $"{report.Drift:N0} record(s) needed attention; the repair created {report.Repairs.Created:N0}, rewrote {report.Repairs.Updated:N0}, "
+                + $"flagged {report.Repairs.Flagged:N0} and deleted {report.Repairs.Deleted:N0}; {report.Repairs.Failed:N0} refused."),
             State.RunStatus.Completed => ("warn", $"{report.Drift:N0} record(s) need attention."),
             State.RunStatus.Incomplete => ("warn", $"Stopped early: {report.Message}"),
             _ => ("bad", $"Failed: {report.Message}"),

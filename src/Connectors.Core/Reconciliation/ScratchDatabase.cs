@@ -19,8 +19,8 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         PRAGMA temp_store = FILE;
         CREATE TABLE IF NOT EXISTS progress (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS links (source_id TEXT NOT NULL PRIMARY KEY, target_id TEXT NOT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS source (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, payload TEXT NULL) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS target (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, fields TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS source (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, payload TEXT NULL, sig BLOB NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS target (id TEXT NOT NULL PRIMARY KEY, match_key TEXT NULL, fields TEXT NOT NULL, sig BLOB NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS deleted (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS pairs (source_id TEXT NOT NULL PRIMARY KEY, target_id TEXT NOT NULL, linked INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS findings (
@@ -37,6 +37,9 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         """;
 
     private readonly SqliteConnection _connection;
+
+    // The source and the target are read at once; their pages take turns on the one connection.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     private ScratchDatabase(SqliteConnection connection, string path)
     {
@@ -74,17 +77,33 @@ internal sealed class ScratchDatabase : IAsyncDisposable
 
     public async Task<string?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT value FROM progress WHERE key = $key;");
-        command.Parameters.AddWithValue("$key", key);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = Command("SELECT value FROM progress WHERE key = $key;");
+            command.Parameters.AddWithValue("$key", key);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task SetAsync(string key, string value, CancellationToken cancellationToken)
     {
-        await using var command = Command("INSERT INTO progress (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$value", value);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = Command("INSERT INTO progress (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$value", value);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task<long> GetNumberAsync(string key, CancellationToken cancellationToken) =>
@@ -110,11 +129,26 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     /// <summary>Inserts (or replaces) rows in one transaction with one prepared statement.</summary>
     public async Task InsertAsync(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
+        // The rows are built before the connection is taken: mapping is the slow part, and it runs in parallel.
+        var built = rows.ToList();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InsertLockedAsync(table, columns, built, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task InsertLockedAsync(string table, string[] columns, List<object?[]> rows, CancellationToken cancellationToken)
+    {
         await using var transaction = _connection.BeginTransaction();
         await using var command = Command(
             $"INSERT OR REPLACE INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))});");
         command.Transaction = transaction;
-        var parameters = columns.Select(c => command.Parameters.Add("$" + c, SqliteType.Text)).ToArray();
+        var parameters = columns.Select(c => command.Parameters.Add("$" + c, c == "sig" ? SqliteType.Blob : SqliteType.Text)).ToArray();
         command.Prepare();
         foreach (var row in rows)
         {

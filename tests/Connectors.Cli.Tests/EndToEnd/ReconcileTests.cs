@@ -101,20 +101,22 @@ public sealed class ReconcileTests
     public async Task Reconcile_AboveBulkSize_ReadsTheCrmThroughBulkRead_AndFindsTheSame()
     {
         var clock = new WaitObservingClock();
-        await using var system = await ShopToCrm.StartAsync(300, clock, Token, new ZohoSandboxOptions { BulkJobDuration = TimeSpan.FromSeconds(30) });
+        await using var system = await ShopToCrm.StartAsync(300, clock, Token, new ZohoSandboxOptions { BulkJobDuration = TimeSpan.FromSeconds(10) });
         await system.SyncAsync(Token);
         await Drift.SeedAsync(system, clock);
         system.Crm.RequestLog.Clear();
 
         var running = system.ReconcileAsync(new ReconcileOptions { BulkAbove = 100 }, Token);
-        // The job takes 30 s on the sandbox clock: the connector polls, waiting on the clock between polls.
-        await clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(10), Token);
-        await clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(10), Token);
+        // The job takes 10 s on the sandbox clock: the connector finds it in progress and polls again after
+        // waiting on the clock. (Never more than 10 s in all: the shop is read at the same time, and its calls'
+        // 30 s attempt timeouts must not fire while they are in flight.)
         await clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(10), Token);
         var report = await running;
 
         Assert.Equal(("bulk", "paged"), (report.TargetReadMode, report.SourceReadMode));
         Assert.Equal(1, system.Crm.BulkReadJobs);
+        Assert.Equal(2, system.Crm.RequestLog.Count(r => r.Method == "GET" && r.Path.StartsWith("/crm/bulk/v8/read/", StringComparison.Ordinal)
+            && !r.Path.EndsWith("/result", StringComparison.Ordinal)));
         Assert.DoesNotContain(system.Crm.RequestLog.Entries, r => r.Method == "GET" && r.Path == "/crm/v8/Contacts");
         Assert.Equal((5L, 4L, 2L, 2L, 6L), (report.Count(Classification.Drifted), report.Count(Classification.MissingInTarget),
             report.Count(Classification.OrphanLink), report.Count(Classification.DuplicateInTarget), report.Count(Classification.MissingInSource)));

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Connectors.Cli.Commands;
+using Connectors.Core.State;
+using Connectors.Sandbox.Shopify;
+using Connectors.Sandbox.Zoho;
+using Connectors.State.Sqlite;
+
+namespace Connectors.Cli.Tests;
+
+/// <summary><c>connectors reconcile</c> and <c>connectors status</c> as a user runs them, on a config file pointing at the emulators.</summary>
+public sealed class ReconcileCommandTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Reconcile_ReportsDriftWithExitCode4_RepairFixesIt_AndStatusListsTheRuns()
+    {
+        await using var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, TimeProvider.System, Token);
+        await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), TimeProvider.System, Token);
+        shop.Seed(40, seed: 3);
+        var folder = Directory.CreateTempSubdirectory("connectors-cli-");
+        try
+        {
+            var config = Path.Combine(folder.FullName, "connectors.yaml");
+            await File.WriteAllTextAsync(config, $$"""
+                systems:
+                  shop:
+                    type: shopify
+                    settings: { shopUrl: "{{shop.ShopUrl}}", apiVersion: "2025-10", accessToken: {{shop.AccessToken}} }
+                  crm:
+                    type: zoho
+                    settings:
+                      accountsUrl: "{{crm.AccountsUrl}}"
+                      apiDomain: "{{crm.ApiDomain}}"
+                      uploadUrl: "{{crm.UploadUrl}}"
+                      clientId: {{crm.ClientId}}
+                      clientSecret: {{crm.ClientSecret}}
+                      refreshToken: {{crm.RefreshToken}}
+                flows:
+                  customers:
+                    from: shop.customers
+                    to: crm.Contacts
+                    match: Email
+                    mapping:
+                      Email: defaultEmailAddress.emailAddress | trim | lower
+                      Last_Name: lastName | trim
+                    reconcile:
+                      schedule: "0 0 2 * * *"
+                      deletes: ignore
+                """, Token);
+            var reports = Path.Combine(folder.FullName, "reports");
+
+            var found = await RunAsync("reconcile", "--config", config, "--reports", reports);
+            var repaired = await RunAsync("reconcile", "--config", config, "--flow", "customers", "--repair", "--reports", reports);
+            var clean = await RunAsync("reconcile", "--config", config, "--reports", reports);
+            var status = await RunAsync("status", "--config", config, "--limit", "10");
+
+            Assert.Equal((4, 0, 0, 0), (found, repaired, clean, status));
+            Assert.Equal(40, crm.Contacts.Count);
+            Assert.Equal(3, Directory.GetFiles(reports, "*.html").Length);
+            await using var state = await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = Path.Combine(folder.FullName, ".connectors", "state.db") }, Token);
+            var runs = (await state.GetRunsAsync("customers", 10, Token)).Where(r => r.Kind == "reconcile").ToList();
+            Assert.Equal([0L, 40L, 40L], runs.Select(r => r.Counts["drift"]));
+            Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static Task<int> RunAsync(params string[] args) =>
+        new RootCommand { ReconcileCommand.Create(), StatusCommand.Create() }.Parse(args).InvokeAsync(cancellationToken: Token);
+}
