@@ -4,26 +4,28 @@ namespace Connectors.Core.Queue;
 /// Remembers which vendor deliveries (webhook events) were taken in, so that an event delivered twice —
 /// vendors deliver at least once — is queued once, even when the two deliveries reach two instances.
 /// Taking in is two steps, claim then mark queued, so that a taker that dies between the two loses
-/// nothing: its claim runs out and the vendor's next attempt takes the delivery over.
+/// nothing: its claim runs out and the vendor's next attempt takes the delivery over. Deliveries are
+/// claimed and marked by groups, because a burst of webhooks is taken in by groups: a few storage round
+/// trips per group, not per delivery.
 /// </summary>
 public interface IDeliveryLedger
 {
     /// <summary>
-    /// Claims the delivery, atomically across callers: <see cref="DeliveryClaim.Taken"/> when it is new or
-    /// its earlier claim ran out (<paramref name="claimTimeout"/>) without being queued.
+    /// Claims each delivery, atomically across callers: <see cref="DeliveryClaim.Taken"/> when it is new
+    /// or its earlier claim ran out (<paramref name="claimTimeout"/>) without being queued.
     /// </summary>
-    /// <param name="system">The system the delivery came from, as the config names it.</param>
-    /// <param name="deliveryKey">The vendor's event or delivery id (whatever its duplicates share).</param>
+    /// <param name="system">The system the deliveries came from, as the config names it.</param>
+    /// <param name="deliveryKeys">The vendor's event or delivery ids (whatever a delivery's duplicates share), distinct.</param>
     /// <param name="claimTimeout">How long an unqueued claim holds before another caller may take it over.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<DeliveryClaim> TryClaimAsync(string system, string deliveryKey, TimeSpan claimTimeout, CancellationToken cancellationToken);
+    Task<DeliveryClaims> TryClaimAsync(string system, IReadOnlyList<string> deliveryKeys, TimeSpan claimTimeout, CancellationToken cancellationToken);
 
-    /// <summary>Marks a claimed delivery as queued: from now on it is a duplicate.</summary>
-    Task MarkQueuedAsync(string system, string deliveryKey, CancellationToken cancellationToken);
+    /// <summary>Marks the deliveries <paramref name="claims"/> took as queued: from now on they are duplicates.</summary>
+    Task MarkQueuedAsync(DeliveryClaims claims, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Forgets a delivery whose taker could not queue it, so that the vendor's next attempt is taken in
-    /// rather than dropped as a duplicate.
+    /// Gives up the deliveries <paramref name="claims"/> took, when they could not be queued, so that the
+    /// vendor's next attempt is taken in rather than dropped as a duplicate or held off as in progress.
     /// </summary>
-    Task ForgetAsync(string system, string deliveryKey, CancellationToken cancellationToken);
+    Task ForgetAsync(DeliveryClaims claims, CancellationToken cancellationToken);
 }

@@ -49,6 +49,21 @@ internal sealed class FunctionAppSettings
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WebhookClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most webhook events taken in by one group (<c>ConnectorsWebhookIntakeGroup</c>): one ledger transaction
+    /// per partition and one queue message per flow and <see cref="WebhookIdsPerMessage"/> records for the whole group.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int WebhookIntakeGroup { get; set; } = 500;
+
+    /// <summary>The most record ids in one queued message (<c>ConnectorsWebhookIdsPerMessage</c>): what the worker reads back in one call.</summary>
+    [Range(1, 1_000)]
+    public int WebhookIdsPerMessage { get; set; } = 100;
+
+    /// <summary>How many taken-in events an instance remembers to settle their duplicates without storage (<c>ConnectorsWebhookRecentDeliveries</c>).</summary>
+    [Range(0, 10_000_000)]
+    public int WebhookRecentDeliveries { get; set; } = 100_000;
+
     /// <summary>Attempts per queue message before it is poisoned (<c>ConnectorsMaxDequeueCount</c>); as host.json's <c>maxDequeueCount</c>.</summary>
     [Range(1, 1000)]
     public int MaxDequeueCount { get; set; } = 5;
@@ -86,6 +101,9 @@ internal sealed class FunctionAppSettings
         settings.WebhookMaxBodyBytes = Read(variable, "ConnectorsWebhookMaxBodyBytes", int.Parse, settings.WebhookMaxBodyBytes);
         settings.WebhookMaxAge = Read(variable, "ConnectorsWebhookMaxAge", TimeSpan.Parse, settings.WebhookMaxAge);
         settings.WebhookClaimTimeout = Read(variable, "ConnectorsWebhookClaimTimeout", TimeSpan.Parse, settings.WebhookClaimTimeout);
+        settings.WebhookIntakeGroup = Read(variable, "ConnectorsWebhookIntakeGroup", int.Parse, settings.WebhookIntakeGroup);
+        settings.WebhookIdsPerMessage = Read(variable, "ConnectorsWebhookIdsPerMessage", int.Parse, settings.WebhookIdsPerMessage);
+        settings.WebhookRecentDeliveries = Read(variable, "ConnectorsWebhookRecentDeliveries", int.Parse, settings.WebhookRecentDeliveries);
         settings.MaxDequeueCount = Read(variable, "ConnectorsMaxDequeueCount", int.Parse, settings.MaxDequeueCount);
         settings.VisibilityTimeout = Read(variable, "ConnectorsVisibilityTimeout", TimeSpan.Parse, settings.VisibilityTimeout);
         settings.MaxPollingInterval = Read(variable, "ConnectorsMaxPollingInterval", TimeSpan.Parse, settings.MaxPollingInterval);

@@ -12,17 +12,16 @@ namespace Connectors.Functions.Webhooks;
 /// <summary>
 /// The <c>webhook</c> function: takes a vendor's delivery in or refuses it, and answers at once. A
 /// delivery is verified by its system's verifier (401 when forged or unsigned), bounded in size (413),
-/// acknowledged and dropped when stale (the scheduled sync covers it), claimed in the delivery ledger so
-/// that its duplicates are acknowledged without being queued again (claim, queue, mark queued: a taker
-/// that dies in between leaves a claim that runs out, and the vendor's retry takes the event over), and queued as one small
-/// <see cref="SyncRequest"/> per flow that listens to the stream. The records are read later by the
-/// worker, as they are then: the body is never trusted for content or order.
+/// acknowledged and dropped when stale (the scheduled sync covers it), and handed to the
+/// <see cref="DeliveryIntake"/>, which claims it in the delivery ledger so that its duplicates are
+/// acknowledged without being queued again and queues a small <see cref="SyncRequest"/> for each flow that
+/// listens to the stream, by groups. The answer waits until the event is queued. The records are read
+/// later by the worker, as they are then: the body is never trusted for content or order.
 /// </summary>
 internal sealed class WebhookIngest
 {
     private readonly ConnectorHost _host;
-    private readonly IWorkQueue _queue;
-    private readonly IDeliveryLedger _ledger;
+    private readonly DeliveryIntake _intake;
     private readonly FunctionAppSettings _settings;
     private readonly TimeProvider _clock;
     private readonly ILogger<WebhookIngest> _log;
@@ -31,8 +30,7 @@ internal sealed class WebhookIngest
     public WebhookIngest(ConnectorHost host, IWorkQueue queue, IDeliveryLedger ledger, FunctionAppSettings settings, TimeProvider clock, ILogger<WebhookIngest> log)
     {
         _host = host;
-        _queue = queue;
-        _ledger = ledger;
+        _intake = new DeliveryIntake(queue, ledger, settings, log);
         _settings = settings;
         _clock = clock;
         _log = log;
@@ -67,9 +65,8 @@ internal sealed class WebhookIngest
         }
 
         var now = _clock.GetUtcNow();
-        var queued = 0;
-        var duplicates = 0;
         var stale = 0;
+        var taking = new List<Task<IntakeOutcome>>();
         foreach (var change in ((WebhookVerdict.Genuine)verdict).Events)
         {
             if (change.TriggeredAt is { } at && now - at > _settings.WebhookMaxAge)
@@ -85,41 +82,22 @@ internal sealed class WebhookIngest
                 .Select(f => new SyncRequest(f.Name, f.From.ToString(), change.RecordIds, change.DeliveryKey, now))
                 .ToArray();
             if (requests.Length == 0) continue;
-            var claim = change.DeliveryKey is { } key
-                ? await _ledger.TryClaimAsync(request.System, key, _settings.WebhookClaimTimeout, cancellationToken).ConfigureAwait(false)
-                : DeliveryClaim.Taken;
-            if (claim == DeliveryClaim.Duplicate)
-            {
-                duplicates++;
-                continue;
-            }
-            if (claim == DeliveryClaim.InProgress)
-            {
-                // Another instance is queueing this very event now. If it dies first, its claim runs out and
-                // the vendor's retry takes the event over; acknowledging here could lose it.
-                return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "in-progress", "The same event is being taken in; send it again later.");
-            }
-            try
-            {
-                await _queue.EnqueueAsync(requests, cancellationToken).ConfigureAwait(false);
-                queued += requests.Length;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Not queued: forget the delivery so that the vendor's retry is taken in, and ask for that retry.
-                _log.LogError(e, "Webhook for {System}: queueing failed; asking the vendor to retry", request.System);
-                if (change.DeliveryKey is { } taken)
-                {
-                    await _ledger.ForgetAsync(request.System, taken, CancellationToken.None).ConfigureAwait(false);
-                }
-                return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "retry", "The delivery could not be queued; send it again.");
-            }
-            if (change.DeliveryKey is { } done)
-            {
-                await _ledger.MarkQueuedAsync(request.System, done, CancellationToken.None).ConfigureAwait(false);
-            }
+            taking.Add(_intake.TakeAsync(request.System, change.DeliveryKey, requests, cancellationToken));
         }
-        var outcome = queued > 0 ? "queued" : duplicates > 0 ? "duplicate" : stale > 0 ? "stale" : "ignored";
+        var outcomes = await Task.WhenAll(taking).ConfigureAwait(false);
+        if (outcomes.Contains(IntakeOutcome.Failed))
+        {
+            return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "retry", "The delivery could not be queued; send it again.");
+        }
+        if (outcomes.Contains(IntakeOutcome.InProgress))
+        {
+            // Another instance is queueing this very event now. If it dies first, its claim runs out and
+            // the vendor's retry takes the event over; acknowledging here could lose it.
+            return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "in-progress", "The same event is being taken in; send it again later.");
+        }
+        var outcome = outcomes.Contains(IntakeOutcome.Queued) ? "queued"
+            : outcomes.Contains(IntakeOutcome.Duplicate) ? "duplicate"
+            : stale > 0 ? "stale" : "ignored";
         return WebhookAnswer.Json(StatusCodes.Status200OK, outcome);
     }
 

@@ -14,7 +14,8 @@ namespace Connectors.Functions.Worker;
 /// one flow are merged into one run over the union of their ids, so a burst of webhooks costs one read
 /// and one write call per target batch; the run reads every record as it is now, and fingerprints make
 /// a redelivered request free. When a merged run fails, its messages are run one by one, so that one
-/// bad message fails alone and the others are handled.
+/// bad message fails alone and the others are handled; a message of several records that keeps failing
+/// is split into one message per record.
 /// </summary>
 internal sealed class SyncWorker(ConnectorHost host, IWorkQueue queue, TimeProvider clock, ILogger<SyncWorker> log) : ISyncRequestHandler
 {
@@ -69,7 +70,8 @@ internal sealed class SyncWorker(ConnectorHost host, IWorkQueue queue, TimeProvi
         }
         if (deliveries.Count == 1)
         {
-            outcomes.Add(new DeliveryOutcome.Failed(deliveries[0].Message.Id, failure));
+            outcomes.Add(await SplitAsync(deliveries[0], failure, cancellationToken).ConfigureAwait(false)
+                ?? new DeliveryOutcome.Failed(deliveries[0].Message.Id, failure));
             return;
         }
         log.LogWarning("Flow {Flow}: a merged run of {Count} messages failed ({Reason}); running them one by one", flow, deliveries.Count, failure);
@@ -77,6 +79,30 @@ internal sealed class SyncWorker(ConnectorHost host, IWorkQueue queue, TimeProvi
         {
             await RunAsync(flow, [delivery], outcomes, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A message of several records that failed before and fails again is split into one message per record,
+    /// so that a record that keeps failing goes to the poison queue alone and the others are synced. A first
+    /// failure is retried whole: it is most often the target being down, which one message rides out more
+    /// cheaply than a hundred. <see langword="null"/> when the message is not split.
+    /// </summary>
+    private async Task<DeliveryOutcome?> SplitAsync(SyncDelivery delivery, string failure, CancellationToken cancellationToken)
+    {
+        var request = delivery.Request;
+        if (request.RecordIds.Count < 2 || delivery.Message.DequeueCount < 2) return null;
+        log.LogWarning("Flow {Flow}: a message of {Count} records failed again ({Reason}); splitting it into one message per record",
+            request.Flow, request.RecordIds.Count, failure);
+        try
+        {
+            await queue.EnqueueAsync(request.Split(1), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Flow {Flow}: splitting the message failed; it stays as it is", request.Flow);
+            return null;
+        }
+        return new DeliveryOutcome.Handled(delivery.Message.Id);
     }
 
     /// <summary>Runs the deliveries' records; <see langword="null"/> when every record was handled (written, unchanged or dead-lettered), else why not.</summary>

@@ -1,10 +1,12 @@
 using Connectors.Core.Queue;
+using Microsoft.Data.Sqlite;
 
 namespace Connectors.State.Sqlite.Ledgers;
 
 /// <summary>
 /// The delivery ledger in a SQLite file: a primary key on (system, key) makes the claim of a delivery
-/// succeed once for every process sharing the file, until it is queued or its claim runs out.
+/// succeed once for every process sharing the file, until it is queued or its claim runs out. A group
+/// of deliveries is claimed, marked or forgotten in one transaction.
 /// </summary>
 public sealed class SqliteDeliveryLedger : IDeliveryLedger
 {
@@ -31,53 +33,78 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public async Task<DeliveryClaim> TryClaimAsync(string system, string deliveryKey, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    public async Task<DeliveryClaims> TryClaimAsync(string system, IReadOnlyList<string> deliveryKeys, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(system);
-        ArgumentException.ThrowIfNullOrWhiteSpace(deliveryKey);
+        Check(system, deliveryKeys);
         var now = _clock.GetUtcNow();
+        var claims = new DeliveryClaim[deliveryKeys.Count];
         await using var connection = await _file.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // One statement: a new row, or the takeover of a claim that ran out unqueued.
-        command.CommandText = """
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var claim = connection.CreateCommand();
+        // One statement a key: a new row, or the takeover of a claim that ran out unqueued.
+        claim.CommandText = """
             INSERT INTO deliveries (system, delivery_key, queued, at_utc) VALUES ($system, $key, 0, $now)
             ON CONFLICT (system, delivery_key) DO UPDATE SET at_utc = excluded.at_utc
             WHERE deliveries.queued = 0 AND deliveries.at_utc <= $cutoff
             RETURNING 1;
             """;
-        command.Parameters.AddWithValue("$system", system);
-        command.Parameters.AddWithValue("$key", deliveryKey);
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
-        command.Parameters.AddWithValue("$cutoff", (now - claimTimeout).UtcTicks);
-        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null) return DeliveryClaim.Taken;
+        claim.Parameters.AddWithValue("$system", system);
+        var claimKey = claim.Parameters.Add("$key", SqliteType.Text);
+        claim.Parameters.AddWithValue("$now", now.UtcTicks);
+        claim.Parameters.AddWithValue("$cutoff", (now - claimTimeout).UtcTicks);
         await using var read = connection.CreateCommand();
         read.CommandText = "SELECT queued FROM deliveries WHERE system = $system AND delivery_key = $key;";
         read.Parameters.AddWithValue("$system", system);
-        read.Parameters.AddWithValue("$key", deliveryKey);
-        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long queued && queued == 1
-            ? DeliveryClaim.Duplicate
-            : DeliveryClaim.InProgress;
+        var readKey = read.Parameters.Add("$key", SqliteType.Text);
+        for (var i = 0; i < deliveryKeys.Count; i++)
+        {
+            claimKey.Value = deliveryKeys[i];
+            if (await claim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                claims[i] = DeliveryClaim.Taken;
+                continue;
+            }
+            readKey.Value = deliveryKeys[i];
+            claims[i] = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long queued && queued == 1
+                ? DeliveryClaim.Duplicate
+                : DeliveryClaim.InProgress;
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Rows are marked one by one in a local file, so the group needs no name of its own.
+        return new DeliveryClaims(system, deliveryKeys, claims, "");
     }
 
     /// <inheritdoc />
-    public async Task MarkQueuedAsync(string system, string deliveryKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await _file.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE deliveries SET queued = 1 WHERE system = $system AND delivery_key = $key;";
-        command.Parameters.AddWithValue("$system", system);
-        command.Parameters.AddWithValue("$key", deliveryKey);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task MarkQueuedAsync(DeliveryClaims claims, CancellationToken cancellationToken) =>
+        EachAsync(claims, "UPDATE deliveries SET queued = 1 WHERE system = $system AND delivery_key = $key;", cancellationToken);
 
     /// <inheritdoc />
-    public async Task ForgetAsync(string system, string deliveryKey, CancellationToken cancellationToken)
+    public Task ForgetAsync(DeliveryClaims claims, CancellationToken cancellationToken) =>
+        EachAsync(claims, "DELETE FROM deliveries WHERE system = $system AND delivery_key = $key AND queued = 0;", cancellationToken);
+
+    private async Task EachAsync(DeliveryClaims claims, string statement, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claims);
+        var deliveryKeys = claims.Taken.ToArray();
+        if (deliveryKeys.Length == 0) return;
         await using var connection = await _file.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM deliveries WHERE system = $system AND delivery_key = $key;";
-        command.Parameters.AddWithValue("$system", system);
-        command.Parameters.AddWithValue("$key", deliveryKey);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        command.CommandText = statement;
+        command.Parameters.AddWithValue("$system", claims.System);
+        var key = command.Parameters.Add("$key", SqliteType.Text);
+        foreach (var deliveryKey in deliveryKeys)
+        {
+            key.Value = deliveryKey;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void Check(string system, IReadOnlyList<string> deliveryKeys)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(system);
+        ArgumentNullException.ThrowIfNull(deliveryKeys);
+        foreach (var key in deliveryKeys) ArgumentException.ThrowIfNullOrWhiteSpace(key, nameof(deliveryKeys));
     }
 }
