@@ -232,6 +232,43 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SyncWorker_MessageOfSeveralRecordsFailingAgain_IsSplitSoTheBadRecordFailsAlone()
+    {
+        var customers = _world.Shop.Seed(3, seed: 8);
+        var bad = customers[1].Id.ToString();
+        _world.Shop.Faults.Add(new Fault(request => BodyOf(request).Contains(bad, StringComparison.Ordinal), int.MaxValue, 500));
+        var message = new SyncRequest(ShopToCrm.Flow, "shop.customers", [.. customers.Select(c => c.Id.ToString())], null, _clock.GetUtcNow()).ToJson();
+
+        var (firstStatus, _) = await _app.InvokeAsync("sync-worker", QueueTrigger(message, dequeueCount: 1), Token);
+        var afterFirst = await DrainQueueAsync();
+        var (secondStatus, _) = await _app.InvokeAsync("sync-worker", QueueTrigger(message, dequeueCount: 2), Token);
+        var split = await DrainQueueAsync();
+        var statuses = new Dictionary<string, int>();
+        foreach (var one in split)
+        {
+            statuses[one.RecordIds.Single()] = (await _app.InvokeAsync("sync-worker", QueueTrigger(one.ToJson(), dequeueCount: 1), Token)).Status;
+        }
+
+        Assert.Equal(500, firstStatus);
+        Assert.Empty(afterFirst);
+        Assert.Equal(200, secondStatus);
+        Assert.Equal(customers.Select(c => c.Id.ToString()).Order(), split.Select(r => r.RecordIds.Single()).Order());
+        Assert.Equal(500, statuses[bad]);
+        Assert.All(statuses.Where(s => s.Key != bad), s => Assert.Equal(200, s.Value));
+        Assert.Equal(2, _world.Crm.Contacts.Count);
+    }
+
+    private static string BodyOf(Microsoft.AspNetCore.Http.HttpRequest request)
+    {
+        // The sandbox buffers every body before it asks its faults, so the body can be read here and rewound.
+        request.Body.Position = 0;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true);
+        var body = reader.ReadToEnd();
+        request.Body.Position = 0;
+        return body;
+    }
+
+    [Fact]
     public async Task ScheduledSync_TimerPayload_RunsADueFlowOnce_AndAfterDowntimeCatchesUpOnce()
     {
         var customers = _world.Shop.Seed(5, seed: 7);
