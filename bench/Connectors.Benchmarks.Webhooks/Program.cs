@@ -1,6 +1,8 @@
 // Webhook ingest throughput: signed Shopify deliveries POSTed to the standalone server on loopback,
 // each verified (HMAC), deduplicated (delivery ledger on Azure Table) and queued (Azure Storage queue),
-// all against Azurite. Prints deliveries accepted per second and the ack latency percentiles.
+// all against Azurite. Prints deliveries accepted per second and the ack latency percentiles, then reads
+// the queue back and checks that every event was queued and no duplicate was; the queue and tables it
+// made are deleted at the end.
 //
 //   infra/azurite.sh start
 //   dotnet run -c Release --project bench/Connectors.Benchmarks.Webhooks -- [deliveries] [concurrency]
@@ -11,6 +13,10 @@ using System.Globalization;
 using System.Text;
 using Connectors.Core.Configuration;
 using Connectors.Functions;
+using Connectors.Azure;
+using Connectors.Azure.Ledgers;
+using Connectors.Azure.Queue;
+using Connectors.Core.Queue;
 using Connectors.Functions.Hosting;
 using Connectors.Shopify;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -54,16 +60,20 @@ await using var server = app.BuildServer(0);
 await server.StartAsync();
 var address = new Uri(server.Urls.First() + "/api/webhooks/shop");
 
+// One delivery in five repeats the one before it (same event, same body): a duplicate, acknowledged and not queued.
+static int OriginalOf(int i) => i % 5 == 4 ? i - 1 : i;
+static string EventOf(int i) => $"evt-{OriginalOf(i)}";
+static string CustomerOf(int i) => (7_100_000_000_000 + i % 50_000).ToString(CultureInfo.InvariantCulture);
+
 using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
 HttpRequestMessage Delivery(int i)
 {
-    var body = Encoding.UTF8.GetBytes($$"""{"id":{{7_100_000_000_000 + i % 50_000}},"email":"c{{i}}@example.com"}""");
+    var body = Encoding.UTF8.GetBytes($$"""{"id":{{CustomerOf(OriginalOf(i))}},"email":"c{{OriginalOf(i)}}@example.com"}""");
     var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
     request.Headers.Add(ShopifyWebhooks.HmacHeader, ShopifyWebhooks.Sign(body, Secret));
     request.Headers.Add(ShopifyWebhooks.TopicHeader, "customers/update");
     request.Headers.Add(ShopifyWebhooks.ShopDomainHeader, "bench.myshopify.com");
-    // One delivery in five repeats an earlier event: a duplicate, acknowledged and not queued.
-    request.Headers.Add(ShopifyWebhooks.EventIdHeader, $"evt-{(i % 5 == 4 ? i - 1 : i)}");
+    request.Headers.Add(ShopifyWebhooks.EventIdHeader, EventOf(i));
     request.Headers.Add(ShopifyWebhooks.TriggeredAtHeader, DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
     return request;
 }
@@ -92,7 +102,22 @@ double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Mat
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{total:N0} deliveries ({total / 5:N0} duplicates), {concurrency} concurrent, {Environment.ProcessorCount} cores: {total / clock.Elapsed.TotalSeconds:N0} deliveries/s accepted; ack latency p50 {Percentile(0.50):N1} ms, p99 {Percentile(0.99):N1} ms, max {latencies[^1]:N1} ms; {failures} failed"));
 await server.StopAsync();
-return failures == 0 ? 0 : 1;
+
+// What was queued: every record of a new event, and nothing of the duplicates' (their records are their first copies').
+var queued = new HashSet<string>(StringComparer.Ordinal);
+var messages = 0;
+while (await storage.Queue.ReceiveAsync(32, TimeSpan.FromMinutes(10), CancellationToken.None) is { Count: > 0 } received)
+{
+    messages += received.Count;
+    foreach (var message in received) queued.UnionWith(SyncRequest.FromJson(message.Body).RecordIds);
+}
+var expected = Enumerable.Range(0, total).Select(i => CustomerOf(OriginalOf(i))).Concat(Enumerable.Range(0, 200).Select(i => CustomerOf(-1 - i * 5))).ToHashSet(StringComparer.Ordinal);
+var exact = queued.SetEquals(expected);
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"queued: {messages:N0} messages carrying {queued.Count:N0} distinct records, {(exact ? "exactly the records delivered" : "NOT the records delivered")}"));
+await ((AzureStorageWorkQueue)storage.Queue).DeleteAsync(CancellationToken.None);
+await new AzureTableDeliveryLedger(AzureStorageAccount.FromConnectionString(connection), settings.TablePrefix + "Deliveries", TimeProvider.System).DeleteAsync(CancellationToken.None);
+return failures == 0 && exact ? 0 : 1;
 
 internal sealed class NoSecrets : ISecretResolver
 {
