@@ -146,6 +146,22 @@ public sealed class WooCommerceSandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SingleResource_IsTheListedOne_AndAnUnknownIdIs404()
+    {
+        _store.Seed(2, seed: 6);
+        var order = _store.SeedOrders(1, seed: 6)[0];
+
+        var (_, listed, _) = await GetAsync("wp-json/wc/v3/orders");
+        var (status, single, _) = await GetAsync($"wp-json/wc/v3/orders/{order.Id}");
+        var (missing, body, _) = await GetAsync("wp-json/wc/v3/customers/999999");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(JToken.DeepEquals(((JArray)listed)[0], single));
+        Assert.Equal(HttpStatusCode.NotFound, missing);
+        Assert.Equal("woocommerce_rest_invalid_id", (string?)body["code"]);
+    }
+
+    [Fact]
     public async Task UnknownRoute_Is404RestNoRoute()
     {
         var (status, body, _) = await GetAsync("wp-json/wc/v3/nothing-here");
