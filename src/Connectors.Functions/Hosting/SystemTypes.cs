@@ -3,6 +3,7 @@ using Connectors.Core.Configuration;
 using Connectors.Core.Resilience;
 using Connectors.Shopify;
 using Connectors.Typeform;
+using Connectors.WooCommerce;
 using Connectors.Zoho;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,11 @@ internal static class SystemTypes
             (services, system, settings, resilience) => services.AddTypeformConnector(system,
                 With(settings.Get<TypeformOptions>(Strict) ?? new TypeformOptions(), o => o.Resilience = resilience ?? o.Resilience)),
             (services, system) => services.GetTypeformConnector(system)),
+        new("woocommerce",
+            (services, system, settings, resilience) => services.AddWooCommerceConnector(system,
+                With(settings.Get<WooCommerceOptions>(Strict) ?? new WooCommerceOptions(), o => o.Resilience = resilience ?? o.Resilience)),
+            (services, system) => services.GetWooCommerceConnector(system),
+            () => WooCommerceSchemas.BuiltIn),
     ];
 
     /// <summary>The default mappings every connector of this build ships, for <c>mapping: { use: … }</c>.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Connectors.Core.Queue;
 using Connectors.Functions.Hosting;
 using Connectors.Shopify;
+using Connectors.WooCommerce;
 using Connectors.Zoho;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -108,6 +109,7 @@ internal sealed class WebhookIngest
         {
             "shopify" => _host.Services.GetKeyedService<ShopifyWebhooks>(name) is { } shopify ? new ShopifyWebhookVerifier(shopify) : null,
             "zoho" => _host.Services.GetKeyedService<ZohoWebhooks>(name) is { } zoho ? new ZohoWebhookVerifier(zoho) : null,
+            "woocommerce" => _host.Services.GetKeyedService<WooCommerceWebhooks>(name) is { } woo ? new WooCommerceWebhookVerifier(woo) : null,
             _ => null,
         };
     });
