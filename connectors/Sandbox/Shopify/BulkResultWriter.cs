@@ -105,7 +105,8 @@ internal sealed class BulkResultWriter : IDisposable
     {
         switch (token)
         {
-            case null or { Type: JTokenType.Null }:
+            // A JValue made from a null string is typed String but holds null, and is written as null.
+            case null or { Type: JTokenType.Null } or JValue { Value: null }:
                 _json.WriteNullValue();
                 break;
             case JArray list:
