@@ -16,7 +16,8 @@ namespace Connectors.Sandbox.Shopify;
 /// <c>updated_at</c> search filter, <c>sortKey: UPDATED_AT</c> with ties broken by id, <c>nodes(ids:)</c>,
 /// the 60-day order window without <c>read_all_orders</c>, 401 for a missing or wrong token, and the
 /// calculated-cost leaky bucket on the sandbox clock (nested connections multiply the requested cost;
-/// THROTTLED when short, <c>extensions.cost</c> on every answer). Faults switched on in
+/// THROTTLED when short, <c>extensions.cost</c> on every answer), bulk query operations with their JSONL result
+/// streamed from a signed URL on the same server, and the counts. Faults switched on in
 /// <see cref="Faults"/> (429 with Retry-After, 5xx) are answered before the store sees the request.
 /// </summary>
 public sealed partial class ShopifySandbox : IAsyncDisposable
