@@ -8,7 +8,7 @@ namespace Connectors.Benchmarks;
 
 /// <summary>
 /// The benchmark's second process: the shop and CRM emulators with <c>N</c> customers and about as many
-/// contacts, at zero latency (the cost bucket never runs dry, bulk jobs finish at once), so that the
+/// contacts, at zero latency (the cost bucket never runs dry, bulk jobs and bulk operations finish at once), so that the
 /// reconciling process's memory is its own. The CRM holds the mapped customers with known drift: every
 /// 100th contact renamed, every 200th customer left out, one CRM-only contact per 1,000; every 97th pair
 /// is left unlinked so that it is joined by e-mail. Prints one JSON line, serves until standard input closes.

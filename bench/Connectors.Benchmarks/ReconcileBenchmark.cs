@@ -77,9 +77,10 @@ internal static class ReconcileBenchmark
                 new ConsoleLog<ReconcileRun>());
             var options = new ReconcileOptions
             {
-                // Both sizes read the CRM through its bulk read, so that the two runs take the same code path and
-                // their peak memories compare the record count alone (a paged read of a million is not possible:
-                // Zoho's list API stops at record 100,000).
+                // Both sizes read both sides in bulk (the shop through one Shopify bulk operation, the CRM through Zoho
+                // bulk read jobs), so that the two runs take the same code path and their peak memories compare the
+                // record count alone (a paged read of a million is not possible on the CRM side: Zoho's list API stops at
+                // record 100,000; on the shop side it is 4,000 sequential pages).
                 BulkAbove = 5_000,
                 WorkFolder = Path.Combine(folder.FullName, "work"),
                 ReportFolder = Path.Combine(folder.FullName, "reports"),

@@ -15,11 +15,11 @@ namespace Connectors.Shopify;
 
 /// <summary>
 /// Reads a Shopify store through the GraphQL Admin API: records changed since a watermark, oldest change
-/// first, a page at a time, and records by id. Paces itself by the cost bucket Shopify reports on every
-/// answer and waits out THROTTLED answers on the injected clock; 429 and 5xx are the resilience
-/// pipeline's to retry.
+/// first, a page at a time, records by id, and whole streams through bulk operations (ShopifyConnector.Bulk.cs).
+/// Paces itself by the cost bucket Shopify reports on every answer and waits out THROTTLED answers on the
+/// injected clock; 429 and 5xx are the resilience pipeline's to retry.
 /// </summary>
-public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiLimits
+public sealed partial class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiLimits
 {
     /// <summary>The most nodes a Shopify connection returns per page.</summary>
     public const int MaxPageSize = 250;
@@ -37,6 +37,7 @@ public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiL
     private readonly TimeProvider _clock;
     private readonly ILogger<ShopifyConnector> _log;
     private readonly ShopifyCostBudget _budget;
+    private readonly HttpClient? _resultFiles;
 
     /// <summary>Creates the connector for one configured system. Prefer <see cref="ShopifyServiceCollectionExtensions.AddShopifyConnector"/>.</summary>
     /// <param name="system">The system's name in the config, for example <c>shop</c>; record streams are <c>system.stream</c>.</param>
@@ -44,7 +45,12 @@ public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiL
     /// <param name="api">The typed client, with auth, resilience and metering handlers.</param>
     /// <param name="clock">The clock waits are measured on.</param>
     /// <param name="log">Where throttling is reported (never the token).</param>
-    public ShopifyConnector(string system, ShopifyOptions options, IShopifyAdminApi api, TimeProvider clock, ILogger<ShopifyConnector> log)
+    /// <param name="resultFiles">
+    /// The client bulk operation results are downloaded with: resilience and metering, but no access token, because
+    /// the file is on Shopify's storage host behind a signed URL. Without it, <see cref="ReadAllInBulkAsync"/> fails.
+    /// </param>
+    public ShopifyConnector(string system, ShopifyOptions options, IShopifyAdminApi api, TimeProvider clock, ILogger<ShopifyConnector> log,
+        HttpClient? resultFiles = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(system);
         ArgumentNullException.ThrowIfNull(options);
@@ -57,6 +63,7 @@ public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiL
         _clock = clock;
         _log = log;
         _budget = new ShopifyCostBudget(clock);
+        _resultFiles = resultFiles;
     }
 
     /// <summary>The system's name in the config.</summary>
@@ -164,11 +171,15 @@ public sealed class ShopifyConnector : ISourceConnector, IDescribeStreams, IApiL
     }
 
     /// <inheritdoc />
-    /// <remarks>Shopify meters by query cost, not by credits, so every call costs 0 credits here.</remarks>
+    /// <remarks>
+    /// Shopify meters by query cost, not by credits, so every call costs 0 credits here. One bulk operation reads a
+    /// whole stream, however large: its three calls (run, status, download) are one job.
+    /// </remarks>
     public int RecordsPerCall(ApiOperation operation, string stream) => operation switch
     {
         ApiOperation.List => StreamNamed(stream).PageSizeFor(_options.PageSize),
         ApiOperation.ReadByIds => StreamNamed(stream).IdsPerRequest,
+        ApiOperation.BulkReadJob => int.MaxValue,
         _ => 1,
     };
 

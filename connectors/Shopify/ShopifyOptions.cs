@@ -34,6 +34,17 @@ public sealed partial class ShopifyOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long to wait between two status polls of a running bulk operation, on the injected clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan BulkPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a bulk operation may run before the read gives up on it. Shopify stops a bulk query after 10 days;
+    /// a nightly reconciliation wants to know much sooner.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "10.00:00:00")]
+    public TimeSpan BulkOperationTimeout { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>The app's client secret that webhook deliveries are signed with; <see langword="null"/> when this system takes no webhooks.</summary>
     public string? WebhookSecret { get; set; }
 
@@ -64,6 +75,10 @@ public sealed partial class ShopifyOptions
         if (!string.IsNullOrEmpty(PreviousWebhookSecret) && (string.IsNullOrEmpty(WebhookSecret) || PreviousWebhookSecretValidUntil is null))
         {
             problems.Add("The PreviousWebhookSecret field needs WebhookSecret and PreviousWebhookSecretValidUntil.");
+        }
+        if (BulkPollInterval > BulkOperationTimeout)
+        {
+            problems.Add("The BulkPollInterval field must not exceed BulkOperationTimeout.");
         }
         if (problems.Count > 0)
         {

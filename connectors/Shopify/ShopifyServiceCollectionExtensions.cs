@@ -18,7 +18,8 @@ public static class ShopifyServiceCollectionExtensions
     /// <summary>
     /// Validates <paramref name="options"/> (throws <see cref="System.ComponentModel.DataAnnotations.ValidationException"/>
     /// naming the bad setting) and registers, keyed by <paramref name="system"/>: the typed
-    /// <see cref="IShopifyAdminApi"/> client (resilience pipeline, access-token handler, API-call meter),
+    /// <see cref="IShopifyAdminApi"/> client (resilience pipeline, access-token handler, API-call meter), the named
+    /// client bulk results are downloaded with (<c>shopify-files:{system}</c>: resilience and meter, no token),
     /// the <see cref="ShopifyConnector"/> (also as <see cref="ISourceConnector"/>), and, when a webhook
     /// secret is configured, the <see cref="ShopifyWebhooks"/> verifier. Uses the container's
     /// <see cref="TimeProvider"/> (the system clock if none is registered).
@@ -42,13 +43,19 @@ public static class ShopifyServiceCollectionExtensions
             .AddConnectorResilience(system, options.Resilience)
             .AddHttpMessageHandler(() => new ShopifyAuth(options.AccessToken))
             .AddApiCallMeter(system);
+        // Bulk operation results live behind signed URLs on Shopify's storage host: no access token goes there, but the
+        // download is retried and counted against the system like any other call.
+        services.AddHttpClient(ResultFilesClientName(system), client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddConnectorResilience(system, options.Resilience)
+            .AddApiCallMeter(system);
 
         services.AddKeyedSingleton(system, (provider, _) => new ShopifyConnector(
             system,
             options,
             provider.GetRequiredKeyedService<IShopifyAdminApi>(system),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetService<ILoggerFactory>()?.CreateLogger<ShopifyConnector>() ?? NullLogger<ShopifyConnector>.Instance));
+            provider.GetService<ILoggerFactory>()?.CreateLogger<ShopifyConnector>() ?? NullLogger<ShopifyConnector>.Instance,
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient(ResultFilesClientName(system))));
         services.AddKeyedSingleton<ISourceConnector>(system, (provider, _) => provider.GetRequiredKeyedService<ShopifyConnector>(system));
 
         if (!string.IsNullOrEmpty(options.WebhookSecret))
@@ -58,6 +65,8 @@ public static class ShopifyServiceCollectionExtensions
         }
         return services;
     }
+
+    private static string ResultFilesClientName(string system) => $"shopify-files:{system}";
 
     /// <summary>The connector registered for <paramref name="system"/> by <see cref="AddShopifyConnector"/>.</summary>
     public static ShopifyConnector GetShopifyConnector(this IServiceProvider services, string system)

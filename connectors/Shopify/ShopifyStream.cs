@@ -99,8 +99,7 @@ internal sealed class ShopifyStream
 
     /// <summary>Orders with their totals, customer and first line items, changed-since as customers are.</summary>
     public static ShopifyStream Orders { get; } = new("orders", "orders", "order", "Order",
-        OrderOwnSelection + NestedConnection.LineItems.Selection(LineItemsPerOrder), nodeCost: OrderOwnCost + NestedConnection.LineItems.Cost(LineItemsPerOrder),
-        NestedConnection.LineItems);
+        OrderOwnSelection, nodeCost: OrderOwnCost + NestedConnection.LineItems.Cost(LineItemsPerOrder), NestedConnection.LineItems);
 
     /// <summary>Products with their lowest variant price, changed-since as customers are.</summary>
     public static ShopifyStream Products { get; } = new("products", "products", "product", "Product", ProductSelection, nodeCost: 3);
@@ -109,13 +108,14 @@ internal sealed class ShopifyStream
     public static IReadOnlyDictionary<string, ShopifyStream> All { get; } =
         new Dictionary<string, ShopifyStream>(StringComparer.Ordinal) { [Customers.Name] = Customers, [Orders.Name] = Orders, [Products.Name] = Products };
 
-    private ShopifyStream(string name, string rootField, string singleField, string gidType, string selection, int nodeCost, NestedConnection? nested = null)
+    private ShopifyStream(string name, string rootField, string singleField, string gidType, string ownSelection, int nodeCost, NestedConnection? nested = null)
     {
         Name = name;
         RootField = rootField;
         GidType = gidType;
         NodeCost = nodeCost;
         Nested = nested;
+        var selection = ownSelection + (nested?.Selection(LineItemsPerOrder) ?? "");
         ChangedQuery = $$"""
             query {{char.ToUpperInvariant(rootField[0])}}{{rootField[1..]}}ChangedSince($first: Int!, $after: String, $query: String) {
               {{rootField}}(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
@@ -133,6 +133,25 @@ internal sealed class ShopifyStream
             {{selection}}
                 }
               }
+            }
+            """;
+        // A bulk query reads every node and every item of a nested connection: no first/after, no pageInfo; nested
+        // items come back as lines of their own (README, "Bulk operations").
+        BulkQuery = $$"""
+            {
+              {{rootField}} {
+                edges {
+                  node {
+            {{ownSelection}}
+            {{nested?.BulkSelection ?? ""}}
+                  }
+                }
+              }
+            }
+            """;
+        CountQuery = $$"""
+            query {{char.ToUpperInvariant(rootField[0])}}{{rootField[1..]}}Count {
+              count: {{rootField}}Count(limit: null) { count precision }
             }
             """;
         RestQuery = nested is null ? null : $$"""
@@ -169,6 +188,15 @@ internal sealed class ShopifyStream
 
     /// <summary>The read-by-ids query; variable <c>ids</c> (GIDs).</summary>
     public string ByIdsQuery { get; }
+
+    /// <summary>
+    /// The whole stream as a bulk query (the inner query of <c>bulkOperationRunQuery</c>): the same fields as
+    /// <see cref="ChangedQuery"/>, nodes through <c>edges { node }</c>, a nested connection without paging.
+    /// </summary>
+    public string BulkQuery { get; }
+
+    /// <summary>The exact count of the stream's records (<c>customersCount(limit: null)</c>, aliased <c>count</c>).</summary>
+    public string CountQuery { get; }
 
     /// <summary>The query for the further pages of <see cref="Nested"/> on one node (aliased <c>node</c>); variables <c>id</c>, <c>first</c>, <c>after</c>.</summary>
     public string? RestQuery { get; }
@@ -227,6 +255,17 @@ internal sealed class ShopifyStream
         /// (2 + n × <see cref="ItemCost"/>) must stay within the single-query limit, and a page holds at most 250.
         /// </summary>
         public int RestPageSize => Math.Min(ShopifyConnector.MaxPageSize, (ShopifyConnector.MaxQueryCost - 1 - ConnectionCost) / ItemCost);
+
+        /// <summary>The connection inside a node of a bulk query: every item, no paging arguments, no page info.</summary>
+        public string BulkSelection => $$"""
+            {{Field}} {
+              edges {
+                node {
+            {{ItemSelection}}
+                }
+              }
+            }
+            """;
 
         /// <summary>What the connection costs with <paramref name="first"/> items.</summary>
         public int Cost(int first) => ConnectionCost + first * ItemCost;

@@ -9,7 +9,8 @@ namespace Connectors.Sandbox.Shopify;
 /// validate (free), check the requested cost against the single-query limit and the bucket (THROTTLED
 /// if short), run, refund the unused cost, and report <c>extensions.cost</c> in every answer.
 /// Root fields: <c>customers</c>, <c>customer(id:)</c>, <c>orders</c>, <c>order(id:)</c>, <c>products</c>,
-/// <c>product(id:)</c> and <c>nodes(ids:)</c>; anything else is a GraphQL error.
+/// <c>product(id:)</c>, <c>nodes(ids:)</c>, <c>node(id:)</c>, the counts and the bulk operation queries; the one
+/// mutation is <c>bulkOperationRunQuery</c> (AdminGraphQLEndpoint.Bulk.cs). Anything else is a GraphQL error.
 /// </summary>
 internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options, TimeProvider clock)
 {
@@ -51,15 +52,18 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
 
     private sealed record RootPlan(string Alias, double RequestedCost, Func<(JToken Value, double ActualCost)> Run);
 
-    /// <summary>Answers one request; returns the HTTP status and the JSON body. Callers do not hold the lock.</summary>
-    public (int Status, JObject Body) Execute(string query, JObject variables)
+    /// <summary>Answers one request to API <paramref name="version"/>; returns the HTTP status and the JSON body. Callers do not hold the lock.</summary>
+    public (int Status, JObject Body) Execute(string query, JObject variables, string version)
     {
         lock (Gate)
         {
             List<RootPlan> plans;
             try
             {
-                plans = [.. GraphQLDocument.Parse(query, variables).Select(PlanRoot)];
+                var operation = GraphQLDocument.ParseOperation(query, variables);
+                plans = operation.Kind == "mutation"
+                    ? [.. operation.Selections.Select(s => PlanMutation(s, version))]
+                    : [.. operation.Selections.Select(s => PlanRoot(s, version))];
             }
             catch (GraphQLException e)
             {
@@ -117,7 +121,7 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
         id => Customers.Find(id)?.ToGraphQL(),
         id => Products.Find(id)?.ToGraphQL(options.Currency));
 
-    private RootPlan PlanRoot(GraphQLDocument.Selection selection)
+    private RootPlan PlanRoot(GraphQLDocument.Selection selection, string version)
     {
         if (selection is not GraphQLDocument.Field field)
         {
@@ -125,6 +129,12 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
         }
         return field.Name switch
         {
+            "customersCount" => PlanCount(field, Customers, _ => true, CustomerText),
+            "ordersCount" => PlanCount(field, Orders, CanRead, OrderText),
+            "productsCount" => PlanCount(field, Products, _ => true, ProductText),
+            "node" => PlanNode(field),
+            "currentBulkOperation" => PlanCurrentBulkOperation(field),
+            "bulkOperation" when ApiVersionAtLeast(version, BulkOperationQueryVersion) => PlanOne(field, AdminSchema.BulkOperation),
             "customers" => PlanConnection(field, "CustomerConnection", Customers, _ => true, CustomerText, c => c.ToGraphQL()),
             "orders" => PlanConnection(field, "OrderConnection", Orders, CanRead, OrderText, OrderNode),
             "products" => PlanConnection(field, "ProductConnection", Products, _ => true, ProductText, p => p.ToGraphQL(options.Currency)),
@@ -210,6 +220,7 @@ internal sealed partial class AdminGraphQLEndpoint(ShopifySandboxOptions options
 
     private JObject? Resolve((string Type, long Id) node) => node.Type switch
     {
+        AdminSchema.BulkOperation => FindBulkOperation(node.Id)?.ToGraphQL(clock.GetUtcNow(), Server),
         "Customer" => Customers.Find(node.Id)?.ToGraphQL(),
         "Order" => Orders.Find(node.Id) is { } order && CanRead(order) ? OrderNode(order) : null,
         "Product" => Products.Find(node.Id)?.ToGraphQL(options.Currency),

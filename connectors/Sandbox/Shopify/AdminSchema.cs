@@ -22,6 +22,9 @@ internal static class AdminSchema
     /// <summary>The Node interface <c>nodes(ids:)</c> returns.</summary>
     public const string Node = "Node";
 
+    /// <summary>An asynchronous bulk query (a Node too).</summary>
+    public const string BulkOperation = "BulkOperation";
+
     /// <summary>The most nodes a connection returns per page.</summary>
     public const int MaxPageSize = 250;
 
@@ -68,11 +71,18 @@ internal static class AdminSchema
         ["ProductConnection"] = Fields("", ("nodes", "Product"), ("edges", "ProductEdge"), ("pageInfo", "PageInfo")),
         ["ProductEdge"] = Fields("cursor", ("node", "Product")),
         ["PageInfo"] = Fields("hasNextPage hasPreviousPage startCursor endCursor"),
+        ["Count"] = Fields("count precision"),
+        [BulkOperation] = Fields("id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query type"),
+        ["BulkOperationRunQueryPayload"] = Fields("", ("bulkOperation", BulkOperation), ("userErrors", "BulkOperationUserError")),
+        ["BulkOperationUserError"] = Fields("field message code"),
         [Node] = Fields("id"),
     };
 
-    /// <summary>Checks <paramref name="selections"/> against <paramref name="type"/>; throws <see cref="GraphQLException"/> on the first problem.</summary>
-    public static void Validate(string type, IReadOnlyList<GraphQLDocument.Selection> selections, string owner)
+    /// <summary>
+    /// Checks <paramref name="selections"/> against <paramref name="type"/>; throws <see cref="GraphQLException"/> on the first problem.
+    /// Connections need <c>first</c> unless <paramref name="paged"/> is false (a bulk query reads connections whole).
+    /// </summary>
+    public static void Validate(string type, IReadOnlyList<GraphQLDocument.Selection> selections, string owner, bool paged = true)
     {
         if (selections.Count == 0)
         {
@@ -85,11 +95,11 @@ internal static class AdminSchema
             switch (selection)
             {
                 case GraphQLDocument.InlineFragment fragment when fragment.TypeCondition == type:
-                    Validate(type, fragment.Selections, owner);
+                    Validate(type, fragment.Selections, owner, paged);
                     break;
                 case GraphQLDocument.InlineFragment fragment when type == Node:
                     // Any Node type may be spread; types the emulator does not hold simply never match.
-                    if (Types.ContainsKey(fragment.TypeCondition)) Validate(fragment.TypeCondition, fragment.Selections, owner);
+                    if (Types.ContainsKey(fragment.TypeCondition)) Validate(fragment.TypeCondition, fragment.Selections, owner, paged);
                     break;
                 case GraphQLDocument.InlineFragment fragment:
                     throw new GraphQLException($"Fragment on {fragment.TypeCondition} can't be spread inside {type}", "fragmentSpreadTypeMismatch");
@@ -98,8 +108,8 @@ internal static class AdminSchema
                 case GraphQLDocument.Field field when !fields.TryGetValue(field.Name, out _):
                     throw new GraphQLException($"Field '{field.Name}' doesn't exist on type '{type}'", "undefinedField");
                 case GraphQLDocument.Field field when fields[field.Name] is { } objectType:
-                    if (IsConnection(objectType)) First(field);
-                    Validate(objectType, field.Selections, field.Name);
+                    if (paged && IsConnection(objectType)) First(field);
+                    Validate(objectType, field.Selections, field.Name, paged);
                     break;
                 case GraphQLDocument.Field { Selections.Count: > 0 } field:
                     throw new GraphQLException($"Selections can't be made on scalars (field '{field.Name}' returns a scalar but has selections)",
@@ -264,7 +274,14 @@ internal static class AdminSchema
         return (int)count;
     }
 
-    private static bool IsConnection(string type) => type.EndsWith("Connection", StringComparison.Ordinal);
+    /// <summary>Whether <paramref name="type"/> is a connection (paged list of nodes).</summary>
+    public static bool IsConnection(string type) => type.EndsWith("Connection", StringComparison.Ordinal);
+
+    /// <summary>The node type of a connection type, for example <c>Customer</c> for <c>CustomerConnection</c>.</summary>
+    public static string NodeTypeOf(string connectionType) => Types[connectionType]["nodes"]!;
+
+    /// <summary>The object type <paramref name="field"/> of <paramref name="type"/> returns, or <see langword="null"/> for a scalar or enum (or an unknown field).</summary>
+    public static string? FieldType(string type, string field) => Types[type].GetValueOrDefault(field);
 
     // A nested connection pages by position: its cursor is the index of the last item returned.
     private static JObject Page(JArray items, GraphQLDocument.Field field)

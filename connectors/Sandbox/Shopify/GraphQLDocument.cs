@@ -5,13 +5,15 @@ using Newtonsoft.Json.Linq;
 namespace Connectors.Sandbox.Shopify;
 
 /// <summary>
-/// Just enough of a GraphQL parser for the queries a connector sends: one query operation (variable
-/// definitions and directives are skipped), fields with aliases and arguments, nested selections and
-/// inline fragments. Argument values are resolved against the request's variables while parsing.
-/// Not supported (answered as errors): mutations, subscriptions, named fragments, block strings.
+/// Just enough of a GraphQL parser for the documents a connector sends: one query or mutation operation
+/// (variable definitions and directives are skipped), fields with aliases and arguments, nested selections
+/// and inline fragments, string and block-string values. Argument values are resolved against the
+/// request's variables while parsing. Not supported (answered as errors): subscriptions, named fragments.
 /// </summary>
 internal sealed class GraphQLDocument
 {
+    private const string BlockQuote = "\"\"\"";
+
     private readonly string _text;
     private readonly JObject _variables;
     private int _at;
@@ -32,22 +34,29 @@ internal sealed class GraphQLDocument
     /// <summary>An inline fragment: <c>... on Type { selections }</c>.</summary>
     internal sealed record InlineFragment(string TypeCondition, IReadOnlyList<Selection> Selections) : Selection;
 
-    /// <summary>Parses <paramref name="text"/>; returns the operation's root selections, or throws <see cref="GraphQLException"/>.</summary>
+    /// <summary>A parsed operation: <c>query</c> (also the shorthand <c>{ … }</c>) or <c>mutation</c>, and its root selections.</summary>
+    internal sealed record Operation(string Kind, IReadOnlyList<Selection> Selections);
+
+    /// <summary>Parses <paramref name="text"/>, a query; returns its root selections, or throws <see cref="GraphQLException"/>.</summary>
     public static IReadOnlyList<Selection> Parse(string text, JObject? variables)
     {
-        var document = new GraphQLDocument(text, variables ?? []);
-        return document.ParseOperation();
+        var operation = ParseOperation(text, variables);
+        return operation.Kind == "query" ? operation.Selections : throw new GraphQLException($"Expected a query, not a {operation.Kind}.");
     }
 
-    private IReadOnlyList<Selection> ParseOperation()
+    /// <summary>Parses <paramref name="text"/>, a query or a mutation, or throws <see cref="GraphQLException"/>.</summary>
+    public static Operation ParseOperation(string text, JObject? variables) => new GraphQLDocument(text, variables ?? []).ParseOperation();
+
+    private Operation ParseOperation()
     {
         SkipIgnored();
+        var kind = "query";
         if (Peek() != '{')
         {
-            var keyword = ReadName();
-            if (keyword != "query")
+            kind = ReadName();
+            if (kind is not ("query" or "mutation"))
             {
-                throw new GraphQLException($"The sandbox answers query operations only, not '{keyword}'.");
+                throw new GraphQLException($"The sandbox answers query and mutation operations only, not '{kind}'.");
             }
             SkipIgnored();
             if (IsNameStart(Peek())) ReadName();
@@ -61,7 +70,7 @@ internal sealed class GraphQLDocument
         {
             throw Error("only one operation per document is supported");
         }
-        return selections;
+        return new Operation(kind, selections);
     }
 
     private List<Selection> ParseSelectionSet()
@@ -193,7 +202,7 @@ internal sealed class GraphQLDocument
 
     private string ReadString()
     {
-        if (_text.AsSpan(_at).StartsWith("\"\"\"", StringComparison.Ordinal)) throw Error("block strings are not supported");
+        if (_text.AsSpan(_at).StartsWith(BlockQuote, StringComparison.Ordinal)) return ReadBlockString();
         _at++;
         var text = new StringBuilder();
         while (true)
@@ -223,6 +232,38 @@ internal sealed class GraphQLDocument
                 default: text.Append(escaped); break;
             }
         }
+    }
+
+    // A block string, as bulk queries are usually written: raw text (an escaped triple quote stands for itself),
+    // the common indentation of its lines removed and blank first and last lines dropped (GraphQL spec, BlockStringValue).
+    private string ReadBlockString()
+    {
+        _at += BlockQuote.Length;
+        var raw = new StringBuilder();
+        while (true)
+        {
+            if (_at >= _text.Length) throw Error("unterminated block string");
+            if (_text.AsSpan(_at).StartsWith(BlockQuote, StringComparison.Ordinal))
+            {
+                _at += BlockQuote.Length;
+                break;
+            }
+            if (_text[_at] == '\\' && _text.AsSpan(_at + 1).StartsWith(BlockQuote, StringComparison.Ordinal))
+            {
+                raw.Append(BlockQuote);
+                _at += 1 + BlockQuote.Length;
+                continue;
+            }
+            raw.Append(_text[_at++]);
+        }
+        var lines = raw.ToString().Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var indent = lines.Skip(1).Where(l => l.Trim().Length > 0).Select(l => l.Length - l.TrimStart(' ', '\t').Length).DefaultIfEmpty(0).Min();
+        for (var i = 1; i < lines.Length; i++) lines[i] = lines[i].Length >= indent ? lines[i][indent..] : "";
+        var first = 0;
+        var last = lines.Length - 1;
+        while (first <= last && lines[first].Trim().Length == 0) first++;
+        while (last >= first && lines[last].Trim().Length == 0) last--;
+        return string.Join('\n', lines[first..(last + 1)]);
     }
 
     private void SkipDirectives()

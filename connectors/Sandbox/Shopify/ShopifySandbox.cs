@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -15,7 +16,8 @@ namespace Connectors.Sandbox.Shopify;
 /// <c>updated_at</c> search filter, <c>sortKey: UPDATED_AT</c> with ties broken by id, <c>nodes(ids:)</c>,
 /// the 60-day order window without <c>read_all_orders</c>, 401 for a missing or wrong token, and the
 /// calculated-cost leaky bucket on the sandbox clock (nested connections multiply the requested cost;
-/// THROTTLED when short, <c>extensions.cost</c> on every answer). Faults switched on in
+/// THROTTLED when short, <c>extensions.cost</c> on every answer), bulk query operations with their JSONL result
+/// streamed from a signed URL on the same server, and the counts. Faults switched on in
 /// <see cref="Faults"/> (429 with Retry-After, 5xx) are answered before the store sees the request.
 /// </summary>
 public sealed partial class ShopifySandbox : IAsyncDisposable
@@ -111,8 +113,13 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         var log = new RequestLog();
         var faults = new FaultPlan();
         var server = await SandboxServer.StartAsync(
-            routes => routes.MapPost("/admin/api/{version}/graphql.json", context => HandleAsync(context, endpoint, options)),
+            routes =>
+            {
+                routes.MapPost("/admin/api/{version}/graphql.json", context => HandleAsync(context, endpoint, options));
+                routes.MapGet("/bulk-operation-results/{id}.jsonl", context => HandleResultAsync(context, endpoint, clock));
+            },
             log, faults, cancellationToken).ConfigureAwait(false);
+        endpoint.Server = server.BaseUrl;
         return new ShopifySandbox(server, endpoint, options, clock, log, faults);
     }
 
@@ -336,6 +343,25 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
         lock (_endpoint.Gate) _endpoint.Bucket.Set(available);
     }
 
+    /// <summary>How many bulk query operations were created so far.</summary>
+    public int BulkOperationCount
+    {
+        get
+        {
+            lock (_endpoint.Gate) return _endpoint.BulkOperations.Count;
+        }
+    }
+
+    /// <summary>
+    /// Makes the next bulk query operation fail when its run ends, with <paramref name="errorCode"/> as its
+    /// <c>errorCode</c> (<c>ACCESS_DENIED</c>, <c>INTERNAL_SERVER_ERROR</c> or <c>TIMEOUT</c>) and no data.
+    /// </summary>
+    public void FailNextBulkOperation(string errorCode = "INTERNAL_SERVER_ERROR")
+    {
+        ArgumentException.ThrowIfNullOrEmpty(errorCode);
+        lock (_endpoint.Gate) _endpoint.FailNextBulkOperation = errorCode;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
@@ -379,8 +405,57 @@ public sealed partial class ShopifySandbox : IAsyncDisposable
                 new JObject { ["errors"] = new JObject { ["query"] = "Required parameter missing or invalid" } }).ConfigureAwait(false);
             return;
         }
-        var (status, body) = endpoint.Execute(query, request["variables"] as JObject ?? []);
+        var (status, body) = endpoint.Execute(query, request["variables"] as JObject ?? [], version);
         await AnswerAsync(context, status, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Nodes written per turn of the sandbox lock while a result file streams: the store stays answerable meanwhile.</summary>
+    private const int ResultBatch = 1000;
+
+    // A completed operation's JSONL, written from the store batch by batch straight into the response (no file, no
+    // whole-result string). Like a signed storage URL, it needs the signature in the URL, not the access token.
+    private static async Task HandleResultAsync(HttpContext context, AdminGraphQLEndpoint endpoint, TimeProvider clock)
+    {
+        SandboxBulkOperation? operation = null;
+        if (long.TryParse(context.Request.RouteValues["id"] as string, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            lock (endpoint.Gate)
+            {
+                operation = endpoint.FindBulkOperation(id);
+                var signature = context.Request.Query["signature"].ToString();
+                if (operation is not null && (operation.Status(clock.GetUtcNow()) != "COMPLETED"
+                    || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(operation.Signature))))
+                {
+                    operation = null;
+                }
+            }
+        }
+        if (operation is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "application/xml; charset=utf-8";
+            await context.Response.WriteAsync("<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>",
+                context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/jsonl";
+        using var writer = new BulkResultWriter(operation.Plan, operation.GroupObjects);
+        for (var start = 0; start < operation.Ids.Count; start += ResultBatch)
+        {
+            lock (endpoint.Gate)
+            {
+                for (var i = start; i < Math.Min(start + ResultBatch, operation.Ids.Count); i++)
+                {
+                    // A node deleted since the operation ran is left out; one changed since is written as it is now.
+                    if (operation.Node(operation.Ids[i]) is { } node) writer.WriteNode(node);
+                }
+                writer.EndBatch();
+            }
+            await context.Response.Body.WriteAsync(writer.Written, context.RequestAborted).ConfigureAwait(false);
+            writer.Clear();
+        }
     }
 
     private static bool TokenMatches(string presented, string expected) =>

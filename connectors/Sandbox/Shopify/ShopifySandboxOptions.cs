@@ -26,4 +26,10 @@ public sealed class ShopifySandboxOptions
     /// of orders; older ones are left out of <c>orders</c> and come back null from <c>order(id:)</c> and <c>nodes</c>.
     /// </summary>
     public bool ReadAllOrders { get; set; }
+
+    /// <summary>
+    /// How long a bulk query operation runs on the sandbox clock before it completes (or fails, see
+    /// <see cref="ShopifySandbox.FailNextBulkOperation"/>). Zero: it is complete as soon as anyone asks.
+    /// </summary>
+    public TimeSpan BulkOperationDuration { get; set; }
 }

@@ -113,7 +113,8 @@ public sealed class ReconcileTests
         await clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(10), Token);
         var report = await running;
 
-        Assert.Equal(("bulk", "paged"), (report.TargetReadMode, report.SourceReadMode));
+        // Both sides are above BulkAbove: the shop is read through its own bulk operation (the test below covers it).
+        Assert.Equal(("bulk", "bulk"), (report.TargetReadMode, report.SourceReadMode));
         Assert.Equal(1, system.Crm.BulkReadJobs);
         Assert.Equal(2, system.Crm.RequestLog.Count(r => r.Method == "GET" && r.Path.StartsWith("/crm/bulk/v8/read/", StringComparison.Ordinal)
             && !r.Path.EndsWith("/result", StringComparison.Ordinal)));
@@ -121,6 +122,37 @@ public sealed class ReconcileTests
         Assert.Equal((5L, 4L, 2L, 2L, 6L), (report.Count(Classification.Drifted), report.Count(Classification.MissingInTarget),
             report.Count(Classification.OrphanLink), report.Count(Classification.DuplicateInTarget), report.Count(Classification.MissingInSource)));
         Assert.Equal(50 + 1 + 1 + 1, report.Calls.Single(c => c.System == "crm").Credits);
+    }
+
+    [Fact]
+    public async Task Reconcile_ShopAboveBulkSize_ReadsItThroughOneBulkOperation_InTheFewestCalls_AndFindsTheSame()
+    {
+        var clock = new WaitObservingClock();
+        await using var system = await ShopToCrm.StartAsync(300, clock, Token);
+        await system.SyncAsync(Token);
+        var seeded = await Drift.SeedAsync(system, clock);
+        system.Shop.RequestLog.Clear();
+
+        var report = await system.ReconcileAsync(new ReconcileOptions { BulkAbove = 100 }, Token);
+
+        Assert.Equal(RunStatus.Completed, report.Status);
+        Assert.Equal(("bulk", "bulk"), (report.SourceReadMode, report.TargetReadMode));
+        Assert.Equal(1, system.Shop.BulkOperationCount);
+        Assert.DoesNotContain(system.Shop.RequestLog.Entries, r => r.Body.Contains("CustomersChangedSince", StringComparison.Ordinal));
+        // Exactly what the paged read finds (Reconcile_SeededDrift_ClassifiesEveryRecordExactly).
+        Assert.Equal((300 - 3 + 4, 300 - 2 + 3 + 2), (report.SourceRecords, report.TargetRecords));
+        Assert.Equal((300L - 2 - 5 - 3, 5L, 4L, 2L, 2L, 6L), (report.Count(Classification.InSync), report.Count(Classification.Drifted),
+            report.Count(Classification.MissingInTarget), report.Count(Classification.OrphanLink), report.Count(Classification.DuplicateInTarget),
+            report.Count(Classification.MissingInSource)));
+        Assert.Equal(seeded.Drifted.Order(), report.Findings.Where(f => f.Class == Classification.Drifted).Select(f => f.TargetId!).Order());
+        // The shop: one count, then the operation run, its status asked once, its file downloaded.
+        var shop = report.Calls.Single(c => c.System == "shop");
+        Assert.Equal((4L, 4L), (shop.Calls, shop.Minimum));
+        Assert.Equal(4, system.Shop.RequestLog.Entries.Count);
+        foreach (var account in report.Calls)
+        {
+            Assert.True(account.Ratio == 1.0, $"{account.System}: {account.Calls} calls made, {account.Minimum} needed.");
+        }
     }
 
     [Fact]
