@@ -83,7 +83,8 @@ internal sealed class FunctionAppSettings : IValidatableObject
     /// <summary>
     /// Where the <c>reconcile</c> timer writes its JSON and HTML reports (<c>ConnectorsReconcileReportFolder</c>).
     /// Default: <c>connectors/reports</c> in the temporary folder; <see cref="FromEnvironment"/> chooses
-    /// <c>%HOME%/data/connectors/reports</c> on Azure App Service and Functions, which every instance shares.
+    /// <c>%HOME%/data/connectors/reports</c> under Azure App Service, whose <c>%HOME%</c> outlives restarts and is
+    /// shared by the instances where the plan mounts it.
     /// </summary>
     [Required]
     public string ReconcileReportFolder { get; set; } = Path.Combine(Path.GetTempPath(), "connectors", "reports");
@@ -108,8 +109,8 @@ internal sealed class FunctionAppSettings : IValidatableObject
         settings.MessageLease = Read(variable, "ConnectorsMessageLease", TimeSpan.Parse, settings.MessageLease);
         settings.SchedulerTick = Read(variable, "ConnectorsSchedulerTick", TimeSpan.Parse, settings.SchedulerTick);
         settings.ReconcileWorkFolder = variable("ConnectorsReconcileWorkFolder") is { Length: > 0 } work ? work : settings.ReconcileWorkFolder;
-        // App Service (and so Functions) sets WEBSITE_SITE_NAME; its %HOME% is persisted and shared by every instance,
-        // while the temporary folder is each instance's own and is wiped on restart.
+        // App Service (and so Functions) sets WEBSITE_SITE_NAME; where it mounts %HOME%, that is persisted and shared by
+        // the instances, while the temporary folder is each instance's own and is wiped on restart.
         settings.ReconcileReportFolder = variable("ConnectorsReconcileReportFolder") is { Length: > 0 } reports ? reports
             : variable("WEBSITE_SITE_NAME") is { Length: > 0 } && variable("HOME") is { Length: > 0 } home ? Path.Combine(home, "data", "connectors", "reports")
             : settings.ReconcileReportFolder;

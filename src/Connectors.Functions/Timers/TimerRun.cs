@@ -38,7 +38,8 @@ internal sealed record TimerRun(string Flow, FlowTimer Timer, bool PastDue)
             return this switch
             {
                 { Error: { } error } => $"Flow {Flow}: failed: {error}",
-                { Sync: { } report } => $"Flow {Flow}: {report.Status}{pastDue}: read {report.Read}, created {report.Created}, updated {report.Updated}, unchanged {report.Unchanged}, failed {report.Failed}.",
+                { Sync: { } report } => $"Flow {Flow}: {report.Status}{pastDue}: read {report.Read}, created {report.Created}, updated {report.Updated}, "
+                    + $"unchanged {report.Unchanged}, failed {report.Failed}.{(report.Message is null ? "" : " " + report.Message)}",
                 { Reconciliation: { } report } => Describe(report, pastDue),
                 _ => $"Flow {Flow}: another instance holds its lease and runs it.",
             };

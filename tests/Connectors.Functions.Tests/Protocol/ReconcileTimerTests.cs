@@ -159,6 +159,23 @@ public sealed class ReconcileTimerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Reconcile_StoppedByItsCreditBudget_IsIncomplete_NotAFailure()
+    {
+        // One credit: the CRM's list page fits, the repairs do not.
+        await StartAsync($"{{ schedule: {Nightly}, repair: true, creditBudget: 1 }}");
+        await SeedDriftAsync();
+        await InvokeAsync("reconcile");
+        _clock.Advance(TimeSpan.FromHours(17));
+
+        var (status, logs) = await InvokeAsync("reconcile");
+
+        Assert.Equal(200, status);
+        var line = Assert.Single(logs, l => l.StartsWith($"Flow {ShopToCrm.Flow}: reconcile Incomplete:", StringComparison.Ordinal));
+        Assert.Contains("credit budget", line, StringComparison.Ordinal);
+        Assert.Equal("Incomplete", (string)ReadReport(Assert.Single(ReportFiles(".json")))["status"]!);
+    }
+
+    [Fact]
     public async Task Reconcile_NotDueYet_ReadsNothing_AndWritesNoReport()
     {
         await StartAsync($"{{ schedule: {Nightly}, repair: true }}");
