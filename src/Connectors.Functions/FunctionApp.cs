@@ -39,7 +39,7 @@ internal sealed class FunctionApp : IAsyncDisposable
         _log = logging.CreateLogger<FunctionApp>();
         Ingest = new WebhookIngest(host, storage.Queue, storage.Deliveries, settings, clock, logging.CreateLogger<WebhookIngest>());
         Worker = new SyncWorker(host, storage.Queue, clock, logging.CreateLogger<SyncWorker>());
-        Scheduler = new FlowScheduler(host, storage.Schedules, storage.Leases, clock, logging.CreateLogger<FlowScheduler>());
+        Scheduler = new FlowScheduler(host, storage.Schedules, storage.Leases, settings, clock, logging.CreateLogger<FlowScheduler>());
     }
 
     public ConnectorHost Host { get; }
@@ -63,6 +63,7 @@ internal sealed class FunctionApp : IAsyncDisposable
     public static FunctionApp Create(ConnectorConfig config, HostStorage storage, FunctionAppSettings settings, TimeProvider clock, ILoggerFactory logging)
     {
         settings.Validate();
+        settings.CreateFolders();
         var host = ConnectorHost.Build(config, storage.State, clock, logging);
         return new FunctionApp(host, storage, settings, clock, logging);
     }
@@ -196,22 +197,18 @@ internal sealed class FunctionApp : IAsyncDisposable
         return (500, Failure($"Flow {request.Flow}: attempt {dequeueCount} of {Settings.MaxDequeueCount} failed: {reason}"));
     }
 
-    /// <summary>The timer functions: the flows whose timer is due run now; a failed run answers 500 so that the invocation shows as failed (timers are not retried).</summary>
+    /// <summary>
+    /// The timer functions: the flows whose timer is due run now, and the logs say what each run did (a
+    /// reconciliation's counts and report files among it). A failed run answers 500 so that the invocation shows as
+    /// failed (timers are not retried); a reconciliation stopped early by its credit budget is not a failure.
+    /// </summary>
     private async Task<(int, InvocationResult)> TimerAsync(FlowTimer timer, Invocation invocation, CancellationToken cancellationToken)
     {
         var result = new InvocationResult();
         var hostPastDue = Invocation.Property(invocation.Trigger("timer"), "IsPastDue") is JValue { Type: JTokenType.Boolean } pastDue && (bool)pastDue;
         if (hostPastDue) result.Logs.Add("The host reports this invocation past due; each flow catches up once.");
         var runs = await Scheduler.RunDueAsync(timer, cancellationToken).ConfigureAwait(false);
-        foreach (var run in runs)
-        {
-            result.Logs.Add(run switch
-            {
-                { Report: null, Error: null } => $"Flow {run.Flow}: another instance holds its lease and runs it.",
-                { Error: { } error } => $"Flow {run.Flow}: failed: {error}",
-                { Report: { } report } => $"Flow {run.Flow}: {report.Status}{(run.PastDue ? " (past due)" : "")}: read {report.Read}, created {report.Created}, updated {report.Updated}, unchanged {report.Unchanged}, failed {report.Failed}.",
-            });
-        }
+        foreach (var run in runs) result.Logs.Add(run.Summary);
         if (runs.Count == 0) result.Logs.Add("No flow is due.");
         return (runs.Any(r => r.Failed) ? 500 : 200, result);
     }

@@ -35,12 +35,23 @@ public sealed class WaitObservingClock : FakeTimeProvider
     /// </summary>
     public async Task<TimeSpan> AdvancePastNextWaitAsync(Func<TimeSpan, bool> predicate, CancellationToken cancellationToken)
     {
+        var wait = await NextWaitAsync(predicate, cancellationToken);
+        Advance(wait);
+        return wait;
+    }
+
+    /// <summary>
+    /// Waits (in real time, bounded by <paramref name="cancellationToken"/>) until some code creates a
+    /// timer that matches <paramref name="predicate"/>, and leaves the clock where it is: the signal that the
+    /// code has got that far and is waiting. Timers that do not match are passed over.
+    /// </summary>
+    public async Task<TimeSpan> NextWaitAsync(Func<TimeSpan, bool> predicate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
         while (true)
         {
             var wait = await _waits.Reader.ReadAsync(cancellationToken);
-            if (!predicate(wait)) continue;
-            Advance(wait);
-            return wait;
+            if (predicate(wait)) return wait;
         }
     }
 }

@@ -22,7 +22,7 @@ public static partial class ConfigLoader
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
     private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
     private static readonly HashSet<string> ConflictKeys = ["policy", "owners", "fields", "skew"];
-    private static readonly HashSet<string> ReconcileKeys = ["schedule", "deletes", "flagField", "bulkAbove", "creditBudget", "targetRecordUrl", "sourceRecordUrl"];
+    private static readonly HashSet<string> ReconcileKeys = ["schedule", "repair", "deletes", "flagField", "bulkAbove", "creditBudget", "targetRecordUrl", "sourceRecordUrl"];
 
     /// <summary>Loads and checks the config at <paramref name="path"/>.</summary>
     /// <param name="path">The config file.</param>
@@ -307,7 +307,7 @@ public static partial class ConfigLoader
             }
         }
 
-        private bool Flag(YamlMappingNode map, string key, string flow)
+        private bool Flag(YamlMappingNode map, string key, string flow, string? field = null)
         {
             switch (Child(map, key))
             {
@@ -318,7 +318,7 @@ public static partial class ConfigLoader
                 case YamlScalarNode { Value: "false" or "False" or "no" }:
                     return false;
                 case var other:
-                    Error(other, flow, key, $"'{key}' is true or false.");
+                    Error(other, flow, field ?? key, $"'{key}' is true or false.");
                     return false;
             }
         }
@@ -499,7 +499,7 @@ public static partial class ConfigLoader
         }
 
         /// <summary>
-        /// <c>reconcile: { schedule, deletes, flagField, bulkAbove, creditBudget, targetRecordUrl, sourceRecordUrl }</c>,
+        /// <c>reconcile: { schedule, repair, deletes, flagField, bulkAbove, creditBudget, targetRecordUrl, sourceRecordUrl }</c>,
         /// or just a schedule (<c>reconcile: "0 0 2 * * *"</c>).
         /// </summary>
         private ReconcileConfig? ReadReconcile(YamlNode node, string flow)
@@ -510,7 +510,7 @@ public static partial class ConfigLoader
             }
             if (node is not YamlMappingNode map)
             {
-                Error(node, flow, "reconcile", "'reconcile' is a schedule, or a mapping with schedule, deletes, flagField, bulkAbove, creditBudget; a schedule is a 6-field NCRONTAB expression such as \"0 30 2 * * *\".");
+                Error(node, flow, "reconcile", "'reconcile' is a schedule, or a mapping with schedule, repair, deletes, flagField, bulkAbove, creditBudget; a schedule is a 6-field NCRONTAB expression such as \"0 30 2 * * *\".");
                 return null;
             }
             CheckKeys(map, ReconcileKeys, flow, $"the reconcile block of flow '{flow}'");
@@ -535,6 +535,7 @@ public static partial class ConfigLoader
             return new ReconcileConfig(At(map))
             {
                 Schedule = Child(map, "schedule") is { } schedule ? CronText(schedule, flow, "reconcile.schedule") : null,
+                Repair = Flag(map, "repair", flow, "reconcile.repair"),
                 Deletes = deletes,
                 FlagField = flagField,
                 BulkAbove = Positive(map, "bulkAbove", flow),

@@ -9,6 +9,12 @@ public sealed record ReconcileConfig(SourceLocation Location)
     /// <summary>When the reconcile timer runs: a 6-field NCRONTAB expression in UTC, checked when the config loads; <see langword="null"/> when not scheduled.</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>
+    /// Whether the scheduled reconciliation (the <c>reconcile</c> timer) repairs what the policies allow, or only
+    /// reports; <see langword="false"/> unless written. The CLI's <c>reconcile</c> repairs only when told <c>--repair</c>.
+    /// </summary>
+    public bool Repair { get; init; }
+
     /// <summary>What happens to target records whose source was deleted (and to duplicates).</summary>
     public DeletePolicy Deletes { get; init; } = DeletePolicy.Ignore;
 

@@ -16,6 +16,9 @@ namespace Connectors.Core.Queue;
 /// seen more often than that (its worker crashed) is moved there on sight;</item>
 /// <item>messages whose handler is still running are kept hidden by extending their visibility.</item>
 /// </list>
+/// When a poll finds the queue empty, nothing of this listener's is in flight, and it settled messages since it
+/// last said so, it logs that it has drained the queue (once per burst of work, not per poll): what an operator
+/// or a supervising process waits for.
 /// </summary>
 public sealed class QueueListener
 {
@@ -51,6 +54,7 @@ public sealed class QueueListener
     {
         var batches = new HashSet<Task>();
         var messagesInFlight = 0;
+        var settledSinceDrained = 0;
         using var settled = new SemaphoreSlim(0);
         var idleWait = TimeSpan.Zero;
         _log.LogInformation("Listening on queue {Queue}", _queue.Name);
@@ -64,8 +68,12 @@ public sealed class QueueListener
                     continue;
                 }
 
-                var messages = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                if (messages.Count == 0)
+                var received = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                if (received is { Count: 0 } && Volatile.Read(ref messagesInFlight) == 0 && Interlocked.Exchange(ref settledSinceDrained, 0) is > 0 and var count)
+                {
+                    _log.LogInformation("Queue {Queue} drained: {Count} message(s) settled since it last was, none in flight here", _queue.Name, count);
+                }
+                if (received is not { Count: > 0 } messages)
                 {
                     idleWait = idleWait == TimeSpan.Zero
                         ? _options.MinPollingInterval
@@ -98,13 +106,15 @@ public sealed class QueueListener
             }
             finally
             {
+                Interlocked.Add(ref settledSinceDrained, messages.Count);
                 Interlocked.Add(ref messagesInFlight, -messages.Count);
                 settled.Release();
             }
         }
     }
 
-    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(CancellationToken cancellationToken)
+    /// <summary>The next batch; <see langword="null"/> when the queue could not be read (which says nothing about whether it is empty).</summary>
+    private async Task<IReadOnlyList<ReceivedMessage>?> ReceiveAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -114,7 +124,7 @@ public sealed class QueueListener
         {
             // An outage of the queue is waited out like an empty queue: with growing pauses.
             _log.LogWarning(e, "Receiving from queue {Queue} failed", _queue.Name);
-            return [];
+            return null;
         }
     }
 

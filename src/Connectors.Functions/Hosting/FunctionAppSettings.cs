@@ -7,7 +7,7 @@ namespace Connectors.Functions.Hosting;
 /// The function app's settings: app settings in Azure, environment variables standalone. Validated
 /// up front, so that a bad value fails at start with its name.
 /// </summary>
-internal sealed class FunctionAppSettings
+internal sealed class FunctionAppSettings : IValidatableObject
 {
     /// <summary>The port the Functions host gives the handler; standalone, the port to listen on.</summary>
     public const string PortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
@@ -88,6 +88,22 @@ internal sealed class FunctionAppSettings
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where the <c>reconcile</c> timer keeps a run's scratch database, its checkpoint (<c>ConnectorsReconcileWorkFolder</c>):
+    /// local disk, as SQLite wants. Default: <c>connectors/reconcile</c> in the temporary folder.
+    /// </summary>
+    [Required]
+    public string ReconcileWorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "connectors", "reconcile");
+
+    /// <summary>
+    /// Where the <c>reconcile</c> timer writes its JSON and HTML reports (<c>ConnectorsReconcileReportFolder</c>).
+    /// Default: <c>connectors/reports</c> in the temporary folder; <see cref="FromEnvironment"/> chooses
+    /// <c>%HOME%/data/connectors/reports</c> under Azure App Service, whose <c>%HOME%</c> outlives restarts and is
+    /// shared by the instances where the plan mounts it.
+    /// </summary>
+    [Required]
+    public string ReconcileReportFolder { get; set; } = Path.Combine(Path.GetTempPath(), "connectors", "reports");
+
     /// <summary>Reads the settings from environment variables (unset ones keep their defaults) and validates them.</summary>
     /// <exception cref="ValidationException">A value is malformed or out of range; the message names the variable, never a secret.</exception>
     public static FunctionAppSettings FromEnvironment(Func<string, string?> variable)
@@ -110,6 +126,12 @@ internal sealed class FunctionAppSettings
         settings.BatchSize = Read(variable, "ConnectorsBatchSize", int.Parse, settings.BatchSize);
         settings.MessageLease = Read(variable, "ConnectorsMessageLease", TimeSpan.Parse, settings.MessageLease);
         settings.SchedulerTick = Read(variable, "ConnectorsSchedulerTick", TimeSpan.Parse, settings.SchedulerTick);
+        settings.ReconcileWorkFolder = variable("ConnectorsReconcileWorkFolder") is { Length: > 0 } work ? work : settings.ReconcileWorkFolder;
+        // App Service (and so Functions) sets WEBSITE_SITE_NAME; where it mounts %HOME%, that is persisted and shared by
+        // the instances, while the temporary folder is each instance's own and is wiped on restart.
+        settings.ReconcileReportFolder = variable("ConnectorsReconcileReportFolder") is { Length: > 0 } reports ? reports
+            : variable("WEBSITE_SITE_NAME") is { Length: > 0 } && variable("HOME") is { Length: > 0 } home ? Path.Combine(home, "data", "connectors", "reports")
+            : settings.ReconcileReportFolder;
         settings.Validate();
         return settings;
     }
@@ -122,6 +144,40 @@ internal sealed class FunctionAppSettings
         if (!Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true))
         {
             throw new ValidationException($"Function app settings: {string.Join("; ", results.Select(r => r.ErrorMessage))}");
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, variable, folder) in new[]
+        {
+            (nameof(ReconcileWorkFolder), "ConnectorsReconcileWorkFolder", ReconcileWorkFolder),
+            (nameof(ReconcileReportFolder), "ConnectorsReconcileReportFolder", ReconcileReportFolder),
+        })
+        {
+            // A relative folder would move with the working directory, which the Functions host chooses.
+            if (!Path.IsPathFullyQualified(folder) || folder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            {
+                yield return new ValidationResult($"{name} ({variable}) must be an absolute folder path; it is '{folder}'.", [name]);
+            }
+        }
+    }
+
+    /// <summary>Creates the folders the app writes to, so that one it cannot write to fails at start, by its setting's name.</summary>
+    /// <exception cref="ValidationException">A folder cannot be created.</exception>
+    public void CreateFolders()
+    {
+        foreach (var (variable, folder) in new[] { ("ConnectorsReconcileWorkFolder", ReconcileWorkFolder), ("ConnectorsReconcileReportFolder", ReconcileReportFolder) })
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ValidationException($"Function app settings: {variable} '{folder}' cannot be created: {e.Message}");
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Connectors.Core.Configuration;
 using Connectors.Core.Queue;
 using Connectors.Functions.Hosting;
 using Cronos;
@@ -13,10 +14,14 @@ namespace Connectors.Functions.Timers;
 /// the flow's lease runs it; the lease is renewed while the run lasts.
 /// </summary>
 /// <remarks>
-/// There is no reconciliation engine yet: the <c>reconcile</c> timer runs the flow's incremental sync,
-/// which re-reads what changed since the watermark and repairs what differs by fingerprint.
+/// The <c>schedule</c> timer runs the flow's incremental sync from its watermark. The <c>reconcile</c> timer
+/// runs the flow's reconciliation (<see cref="ConnectorHost.ReconcileAsync"/>): both sides read in full and
+/// classified, a report written to <see cref="FunctionAppSettings.ReconcileReportFolder"/>, and repairs made
+/// only when the flow's <c>reconcile:</c> block says <c>repair: true</c>. Each timer has its own lease per flow,
+/// so a reconciliation that lasts hours does not hold back the flow's incremental syncs.
 /// </remarks>
-internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, IFlowLease leases, TimeProvider clock, ILogger<FlowScheduler> log)
+internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, IFlowLease leases, FunctionAppSettings settings, TimeProvider clock,
+    ILogger<FlowScheduler> log)
 {
     /// <summary>How long a run holds its flow before it must renew; a crashed holder frees the flow after this.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
@@ -31,13 +36,14 @@ internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, 
                 ? CronExpression.Parse(text, CronFormat.IncludeSeconds)
                 : null;
             if (cron is null) continue;
-            if (await RunIfDueAsync(flow.Name, timer, cron, cancellationToken).ConfigureAwait(false) is { } run) runs.Add(run);
+            if (await RunIfDueAsync(flow, timer, cron, cancellationToken).ConfigureAwait(false) is { } run) runs.Add(run);
         }
         return runs;
     }
 
-    private async Task<TimerRun?> RunIfDueAsync(string flow, FlowTimer timer, CronExpression cron, CancellationToken cancellationToken)
+    private async Task<TimerRun?> RunIfDueAsync(FlowConfig flowConfig, FlowTimer timer, CronExpression cron, CancellationToken cancellationToken)
     {
+        var flow = flowConfig.Name;
         var name = timer.ToString().ToLowerInvariant();
         var now = clock.GetUtcNow();
         var due = await ledger.GetNextDueAsync(flow, name, cancellationToken).ConfigureAwait(false);
@@ -51,7 +57,7 @@ internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, 
         var attempt = await leases.TryAcquireAsync($"{flow}#{name}", LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (attempt is not FlowLeaseAttempt.Acquired { Grant: var grant })
         {
-            return new TimerRun(flow, false, null, null);
+            return new TimerRun(flow, timer, false);
         }
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var renewing = new CancellationTokenSource();
@@ -67,13 +73,18 @@ internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, 
             TimerRun run;
             try
             {
-                var report = await host.SyncAsync(flow, null, lost.Token).ConfigureAwait(false);
-                run = new TimerRun(flow, pastDue, report, null);
+                run = timer == FlowTimer.Schedule
+                    ? new TimerRun(flow, timer, pastDue) { Sync = await host.SyncAsync(flow, null, lost.Token).ConfigureAwait(false) }
+                    : new TimerRun(flow, timer, pastDue)
+                    {
+                        Reconciliation = await host.ReconcileAsync(flow, flowConfig.Reconciliation?.Repair ?? false,
+                            settings.ReconcileWorkFolder, settings.ReconcileReportFolder, lost.Token).ConfigureAwait(false),
+                    };
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 log.LogError(e, "Flow {Flow}: the {Timer} run failed", flow, name);
-                run = new TimerRun(flow, pastDue, null, $"{e.GetType().Name}: {e.Message}");
+                run = new TimerRun(flow, timer, pastDue) { Error = $"{e.GetType().Name}: {e.Message}" };
             }
             // A failed timer run is not retried: it waits for the next occurrence, as a Functions timer does.
             await ledger.SetNextDueAsync(flow, name, Next(cron, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);

@@ -17,7 +17,8 @@ internal sealed class SchedulerLoop(FlowScheduler scheduler, FunctionAppSettings
                 {
                     foreach (var run in await scheduler.RunDueAsync(timer, cancellationToken).ConfigureAwait(false))
                     {
-                        if (run.Failed) log.LogError("Flow {Flow}: {Timer} run failed: {Reason}", run.Flow, timer, run.Error ?? run.Report?.Message);
+                        if (run.Failed) log.LogError("{Timer} run: {Summary}", timer, run.Summary);
+                        else log.LogInformation("{Timer} run: {Summary}", timer, run.Summary);
                     }
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -30,6 +30,7 @@ public sealed class ConfigLoaderReconcileTests
 
                 reconcile:
                   schedule: "0 30 2 * * *"
+                  repair: true
                   deletes: flag
                   flagField: Deleted_In_Shop
                   bulkAbove: 50000
@@ -38,12 +39,22 @@ public sealed class ConfigLoaderReconcileTests
             """, "c.yaml", Secrets);
 
         var reconcile = config.Flow("customers").Reconciliation!;
-        var options = reconcile.ToOptions(repair: true, "work", "reports");
+        var options = reconcile.ToOptions(reconcile.Repair, "work", "reports");
 
+        Assert.True(reconcile.Repair);
         Assert.Equal(("0 30 2 * * *", DeletePolicy.Flag, "Deleted_In_Shop"), (reconcile.Schedule, options.Deletes, options.FlagField));
         Assert.Equal((50_000L, 20_000L, true), (options.BulkAbove!.Value, options.CreditBudget!.Value, options.Repair));
         Assert.Equal("https://crm.zoho.eu/crm/org1/tab/Contacts/{id}", options.TargetRecordUrl);
         options.Validate();
+    }
+
+    [Fact]
+    public void ReconcileBlock_WithoutRepair_OnlyReports()
+    {
+        var config = ConfigLoader.Parse(Head + "\n    reconcile:\n      schedule: \"0 0 3 * * *\"\n      repair: false\n", "c.yaml", Secrets);
+        var unsaid = ConfigLoader.Parse(Head + "\n    reconcile:\n      schedule: \"0 0 3 * * *\"\n", "c.yaml", Secrets);
+
+        Assert.Equal((false, false), (config.Flow("customers").Reconciliation!.Repair, unsaid.Flow("customers").Reconciliation!.Repair));
     }
 
     [Fact]
@@ -52,7 +63,8 @@ public sealed class ConfigLoaderReconcileTests
         var config = ConfigLoader.Parse(Head + "\n    reconcile: \"0 0 3 * * *\"\n", "c.yaml", Secrets);
         var plain = ConfigLoader.Parse(Head, "c.yaml", Secrets);
 
-        Assert.Equal(("0 0 3 * * *", DeletePolicy.Ignore), (config.Flow("customers").Reconciliation!.Schedule, config.Flow("customers").Reconciliation!.Deletes));
+        Assert.Equal(("0 0 3 * * *", DeletePolicy.Ignore, false), (config.Flow("customers").Reconciliation!.Schedule,
+            config.Flow("customers").Reconciliation!.Deletes, config.Flow("customers").Reconciliation!.Repair));
         Assert.Null(plain.Flow("customers").Reconciliation);
     }
 
@@ -65,6 +77,7 @@ public sealed class ConfigLoaderReconcileTests
         { "reconcile:\n      creditBudget: -5\n", 14, 21, "reconcile.creditBudget", "'creditBudget' is a whole number above zero" },
         { "reconcile:\n      schedule: \"0 2 * * *\"\n", 14, 17, "reconcile.schedule", "It has 5 fields: add the seconds in front" },
         { "reconcile:\n      targetRecordUrl: https://crm.example/Contacts\n", 14, 24, "reconcile.targetRecordUrl", "with {id} where the record id goes" },
+        { "reconcile:\n      repair: sometimes\n", 14, 15, "reconcile.repair", "'repair' is true or false" },
         { "reconcile:\n      delete: flag\n", 14, 7, "delete", "unknown key in the reconcile block of flow 'customers'" },
         { "reconcile: [nightly]\n", 13, 16, "reconcile", "'reconcile' is a schedule, or a mapping" },
     };

@@ -25,7 +25,7 @@ public sealed class ServeOnAzuriteTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _world.DisposeAsync();
 
-    private (FunctionApp App, FunctionAppSettings Settings) BuildApp(int maxDequeueCount = 5)
+    private (FunctionApp App, FunctionAppSettings Settings) BuildApp(QueueDrains? drains = null, int maxDequeueCount = 5)
     {
         var settings = new FunctionAppSettings
         {
@@ -39,7 +39,7 @@ public sealed class ServeOnAzuriteTests(AzuriteFixture azurite) : IAsyncLifetime
             MessageLease = TimeSpan.FromSeconds(30),
         };
         var storage = HostStorage.Azure(azurite.Account!, settings.QueueName, settings.TablePrefix, TimeProvider.System, NullLoggerFactory.Instance);
-        return (_world.BuildApp(TimeProvider.System, settings, storage), settings);
+        return (_world.BuildApp(TimeProvider.System, settings, storage, drains?.Logging()), settings);
     }
 
     private static async Task<(Task Serving, Uri Address)> ServeAsync(FunctionApp app, CancellationToken stop)
@@ -60,29 +60,34 @@ public sealed class ServeOnAzuriteTests(AzuriteFixture azurite) : IAsyncLifetime
         var (serving, address) = await ServeAsync(app, stop.Token);
         using var client = new HttpClient();
         var answers = new ConcurrentBag<(HttpStatusCode, string)>();
+        var answered = new DeliveryAnswers();
 
-        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Token }, async (delivery, ct) =>
-        {
-            while (true)
+        var delivered = await Signal.WithinAsync(TimeSpan.FromMinutes(3), sending => Parallel.ForEachAsync(deliveries,
+            new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = sending }, async (delivery, ct) =>
             {
-                using var response = await client.SendAsync(_world.Delivery(address, delivery.CustomerId, delivery.EventId, DateTimeOffset.UtcNow), ct);
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                while (true)
                 {
-                    // Its duplicate is being taken in at this moment: send it again later, as Shopify would.
-                    await Task.Delay(200, ct);
-                    continue;
+                    using var response = await client.SendAsync(_world.Delivery(address, delivery.CustomerId, delivery.EventId, DateTimeOffset.UtcNow), ct);
+                    var body = await response.Content.ReadAsStringAsync(ct);
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        // Its duplicate is being taken in at this moment: send it again once that one is answered, as Shopify would later.
+                        if (DeliveryAnswers.IsInProgress(body)) await answered.WhenAnswered(delivery.EventId).WaitAsync(ct);
+                        continue;
+                    }
+                    answers.Add((response.StatusCode, body));
+                    if (response.StatusCode == HttpStatusCode.OK) answered.Answered(delivery.EventId);
+                    return;
                 }
-                answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
-                return;
-            }
-        });
+            }), Token);
         var expected = customers.Select(c => ShopToCrm.Expected(_world.Shop.FindCustomer(c.Id)!)).ToDictionary(e => e.Email);
-        var settled = await Eventually.TrueAsync(() => Task.FromResult(
-            _world.Crm.Contacts.All().Count(c => expected.TryGetValue((string)c["Email"]!, out var e) && (string?)c["Last_Name"] == e.Last) == expected.Count),
-            TimeSpan.FromMinutes(3), Token);
+        // The CRM's contacts change only through its requests: the condition is checked again as each one is answered.
+        var settled = await Signal.WithinAsync(TimeSpan.FromMinutes(3), ct => _world.Crm.RequestLog.WaitUntilAsync(() =>
+            _world.Crm.Contacts.All().Count(c => expected.TryGetValue((string)c["Email"]!, out var e) && (string?)c["Last_Name"] == e.Last) == expected.Count, ct), Token);
         await stop.CancelAsync();
         await serving;
 
+        Assert.True(delivered, "deliveries were still refused as in progress after 3 minutes");
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Item1));
         Assert.Equal(1_400, answers.Count(a => a.Item2.Contains("queued", StringComparison.Ordinal)));
         Assert.Equal(600, answers.Count(a => a.Item2.Contains("duplicate", StringComparison.Ordinal)));
@@ -102,7 +107,8 @@ public sealed class ServeOnAzuriteTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task MessageThatAlwaysFails_EndsInThePoisonQueueAndDeadLetters_AndReplayRequeuesItOnceFixed()
     {
         var customer = _world.Shop.Seed(1, seed: 21)[0];
-        var (app, settings) = BuildApp(maxDequeueCount: 3);
+        var drains = new QueueDrains();
+        var (app, settings) = BuildApp(drains, maxDequeueCount: 3);
         await using var owned = app;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var (serving, address) = await ServeAsync(app, stop.Token);
@@ -110,13 +116,15 @@ public sealed class ServeOnAzuriteTests(AzuriteFixture azurite) : IAsyncLifetime
         _world.Shop.Faults.Add(new Fault(_ => true, int.MaxValue, 500));
 
         using var accepted = await client.SendAsync(_world.Delivery(address, customer.Id, "evt-poison", DateTimeOffset.UtcNow), Token);
-        var poisoned = await Eventually.TrueAsync(async () => (await app.Storage.State.GetDeadLettersAsync(ShopToCrm.Flow, Token)).Count > 0, TimeSpan.FromMinutes(1), Token);
+        // The dead letter is written before the listener settles the poisoned message; it says so once the queue is drained.
+        var poisoned = await Signal.WithinAsync(TimeSpan.FromMinutes(1), ct => drains.Signal.WaitUntilAsync(
+            async () => (await app.Storage.State.GetDeadLettersAsync(ShopToCrm.Flow, ct)).Count > 0, ct), Token);
         var letter = Assert.Single(await app.Storage.State.GetDeadLettersAsync(ShopToCrm.Flow, Token));
         var shopCallsWhenPoisoned = _world.Shop.RequestLog.Count(_ => true);
 
         _world.Shop.Faults.Clear();
         var (messages, _) = await ReplayCommand.RunAsync(app, ShopToCrm.Flow, Token);
-        var synced = await Eventually.TrueAsync(() => Task.FromResult(_world.Crm.Contacts.Count == 1), TimeSpan.FromMinutes(1), Token);
+        var synced = await Signal.WithinAsync(TimeSpan.FromMinutes(1), ct => _world.Crm.RequestLog.WaitUntilAsync(() => _world.Crm.Contacts.Count == 1, ct), Token);
         await stop.CancelAsync();
         await serving;
 

@@ -21,45 +21,57 @@ internal sealed class ShopToCrm : IAsyncDisposable
     public const string Flow = "customers-to-crm";
     public const string WebhookSecret = "test-secret";
 
-    public const string ConfigYaml = """
-        systems:
-          shop:
-            type: shopify
-            settings:
-              shopUrl: ${env:SHOP_URL}
-              accessToken: ${secret:SHOP_TOKEN}
-              webhookSecret: ${secret:SHOP_WEBHOOK_SECRET}
-              "resilience:maxRetries": "1"
-              "resilience:baseDelay": "00:00:00"
-          crm:
-            type: zoho
-            settings:
-              accountsUrl: ${env:ZOHO_ACCOUNTS_URL}
-              apiDomain: ${env:ZOHO_API_DOMAIN}
-              clientId: ${env:ZOHO_CLIENT_ID}
-              clientSecret: ${secret:ZOHO_CLIENT_SECRET}
-              refreshToken: ${secret:ZOHO_REFRESH_TOKEN}
-        flows:
-          customers-to-crm:
-            from: shop.customers
-            to: crm.Contacts
-            match: [Email]
-            webhooks: true
-            schedule: "0 */15 * * * *"
-            mapping:
-              Email: defaultEmailAddress.emailAddress | trim | lower
-              First_Name: firstName | trim
-              Last_Name: lastName | trim
-              Phone: phone
-              Description: "Shopify customer {id}"
-        """;
+    /// <summary>The config: the flow of shop customers into CRM contacts, with <paramref name="reconcile"/> as its <c>reconcile:</c> block when given.</summary>
+    /// <param name="reconcile">The flow's <c>reconcile:</c> block in YAML flow style, or <see langword="null"/> for none.</param>
+    /// <param name="resilience">More <c>resilience:</c> settings for the shop (name → value), or <see langword="null"/>; the Zoho type takes none.</param>
+    public static string ConfigYaml(string? reconcile = null, IReadOnlyDictionary<string, string>? resilience = null)
+    {
+        var extra = string.Concat((resilience ?? new Dictionary<string, string>()).Select(s => $"\n      \"resilience:{s.Key}\": \"{s.Value}\""));
+        var block = reconcile is null ? "" : $"\n    reconcile: {reconcile}";
+        return $$"""
+            systems:
+              shop:
+                type: shopify
+                settings:
+                  shopUrl: ${env:SHOP_URL}
+                  accessToken: ${secret:SHOP_TOKEN}
+                  webhookSecret: ${secret:SHOP_WEBHOOK_SECRET}
+                  "resilience:maxRetries": "1"
+                  "resilience:baseDelay": "00:00:00"{{extra}}
+              crm:
+                type: zoho
+                settings:
+                  accountsUrl: ${env:ZOHO_ACCOUNTS_URL}
+                  apiDomain: ${env:ZOHO_API_DOMAIN}
+                  clientId: ${env:ZOHO_CLIENT_ID}
+                  clientSecret: ${secret:ZOHO_CLIENT_SECRET}
+                  refreshToken: ${secret:ZOHO_REFRESH_TOKEN}
+            flows:
+              customers-to-crm:
+                from: shop.customers
+                to: crm.Contacts
+                match: [Email]
+                webhooks: true
+                schedule: "0 */15 * * * *"
+                mapping:
+                  Email: defaultEmailAddress.emailAddress | trim | lower
+                  First_Name: firstName | trim
+                  Last_Name: lastName | trim
+                  Phone: phone
+                  Description: "Shopify customer {id}"{{block}}
+            """;
+    }
 
-    private ShopToCrm(ShopifySandbox shop, ZohoSandbox crm, string folder)
+    private ShopToCrm(ShopifySandbox shop, ZohoSandbox crm, string folder, string config)
     {
         Shop = shop;
         Crm = crm;
         Folder = folder;
+        Config = config;
     }
+
+    /// <summary>This world's config file, as written to <see cref="ConfigPath"/>.</summary>
+    public string Config { get; }
 
     public ShopifySandbox Shop { get; }
 
@@ -70,7 +82,7 @@ internal sealed class ShopToCrm : IAsyncDisposable
 
     public string ConfigPath => Path.Combine(Folder, "connectors.yaml");
 
-    /// <summary>The references of <see cref="ConfigYaml"/>, pointing at the emulators.</summary>
+    /// <summary>The references of <see cref="Config"/>, pointing at the emulators.</summary>
     public Dictionary<string, string> Environment => new()
     {
         ["SHOP_URL"] = Shop.ShopUrl.ToString(),
@@ -83,18 +95,20 @@ internal sealed class ShopToCrm : IAsyncDisposable
         ["ZOHO_REFRESH_TOKEN"] = Crm.RefreshToken,
     };
 
-    public static async Task<ShopToCrm> StartAsync(TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Starts both emulators and writes the config (<see cref="ConfigYaml"/> with <paramref name="reconcile"/> and the shop's <paramref name="resilience"/>).</summary>
+    public static async Task<ShopToCrm> StartAsync(TimeProvider clock, CancellationToken cancellationToken, string? reconcile = null,
+        IReadOnlyDictionary<string, string>? resilience = null)
     {
         // A Shopify Plus bucket, so that thousands of id reads are not paced for long.
         var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { RestoreRate = 20_000, MaximumAvailable = 200_000 }, clock, cancellationToken);
         var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
         var folder = Directory.CreateTempSubdirectory("connectors-functions-tests-").FullName;
-        var harness = new ShopToCrm(shop, crm, folder);
-        await File.WriteAllTextAsync(harness.ConfigPath, ConfigYaml, cancellationToken);
+        var harness = new ShopToCrm(shop, crm, folder, ConfigYaml(reconcile, resilience));
+        await File.WriteAllTextAsync(harness.ConfigPath, harness.Config, cancellationToken);
         return harness;
     }
 
-    public ConnectorConfig LoadConfig() => ConfigLoader.Parse(ConfigYaml, ConfigPath, new DictionarySecrets(Environment));
+    public ConnectorConfig LoadConfig() => ConfigLoader.Parse(Config, ConfigPath, new DictionarySecrets(Environment));
 
     /// <summary>The function app on SQLite files in <see cref="Folder"/>, or on <paramref name="storage"/>.</summary>
     public FunctionApp BuildApp(TimeProvider clock, FunctionAppSettings? settings = null, HostStorage? storage = null, ILoggerFactory? logging = null)

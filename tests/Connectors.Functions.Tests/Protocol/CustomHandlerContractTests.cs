@@ -81,20 +81,6 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
         },
     };
 
-    private static JObject TimerTrigger(bool isPastDue) => new()
-    {
-        ["Data"] = new JObject
-        {
-            ["timer"] = new JObject
-            {
-                ["Schedule"] = new JObject { ["AdjustForDST"] = true },
-                ["ScheduleStatus"] = new JObject { ["Last"] = "2026-11-23T08:59:00Z", ["Next"] = "2026-11-23T09:00:00Z", ["LastUpdated"] = "2026-11-23T08:59:00Z" },
-                ["IsPastDue"] = isPastDue,
-            },
-        },
-        ["Metadata"] = new JObject { ["sys"] = new JObject { ["MethodName"] = "scheduled-sync", ["UtcNow"] = "2026-11-23T09:00:00Z", ["RandGuid"] = Guid.NewGuid().ToString() } },
-    };
-
     private async Task<IReadOnlyList<SyncRequest>> DrainQueueAsync()
     {
         var messages = await _app.App.Storage.Queue.ReceiveAsync(32, TimeSpan.FromMinutes(5), Token);
@@ -273,14 +259,14 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
     {
         var customers = _world.Shop.Seed(5, seed: 7);
 
-        var (firstStatus, first) = await _app.InvokeAsync("scheduled-sync", TimerTrigger(isPastDue: false), Token);
+        var (firstStatus, first) = await _app.InvokeAsync("scheduled-sync", TimerPayload.Create(isPastDue: false), Token);
         _clock.Advance(TimeSpan.FromMinutes(15));
-        var (dueStatus, due) = await _app.InvokeAsync("scheduled-sync", TimerTrigger(isPastDue: false), Token);
+        var (dueStatus, due) = await _app.InvokeAsync("scheduled-sync", TimerPayload.Create(isPastDue: false), Token);
         _clock.Advance(TimeSpan.FromHours(3));
         _world.Shop.UpdateCustomer(customers[0].Id, c => c.LastName = "Renamed-While-Down");
         _world.Shop.UpdateCustomer(customers[1].Id, c => c.LastName = "Also-Renamed");
-        var (_, catchUp) = await _app.InvokeAsync("scheduled-sync", TimerTrigger(isPastDue: true), Token);
-        var (_, right) = await _app.InvokeAsync("scheduled-sync", TimerTrigger(isPastDue: false), Token);
+        var (_, catchUp) = await _app.InvokeAsync("scheduled-sync", TimerPayload.Create(isPastDue: true), Token);
+        var (_, right) = await _app.InvokeAsync("scheduled-sync", TimerPayload.Create(isPastDue: false), Token);
 
         Assert.Equal((200, 200), (firstStatus, dueStatus));
         Assert.Contains("No flow is due.", first["Logs"]!.Values<string>());
@@ -294,7 +280,7 @@ public sealed class CustomHandlerContractTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_TimerPayload_WithNoFlowScheduledForIt_RunsNothing()
     {
-        var (status, answer) = await _app.InvokeAsync("reconcile", TimerTrigger(isPastDue: false), Token);
+        var (status, answer) = await _app.InvokeAsync("reconcile", TimerPayload.Create(isPastDue: false, "reconcile"), Token);
 
         Assert.Equal(200, status);
         Assert.Contains("No flow is due.", answer["Logs"]!.Values<string>());

@@ -3,6 +3,7 @@ using Connectors.Core.Queue;
 using Connectors.State.Sqlite.Queue;
 using Connectors.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Connectors.State.Sqlite.Tests.Queue;
@@ -140,6 +141,55 @@ public sealed class SqliteWorkQueueTests : IDisposable
         Assert.Equal("the CRM is down", result.Reason);
         Assert.Equal(0, await queue.CountAsync(Token));
         Assert.Equal(1, await Open(queue.PoisonQueueName).CountAsync(Token));
+    }
+
+    [Fact]
+    public async Task UnderTheQueueListener_DrainingTheQueue_IsLoggedOncePerBurstOfWork_NotOnEveryEmptyPoll()
+    {
+        var queue = Open();
+        await queue.EnqueueAsync([Request("1"), Request("2"), Request("3")], Token);
+        var log = new LinesLogger();
+        var listener = new QueueListener(queue, new SucceedingHandler(),
+            new QueueListenerOptions { MinPollingInterval = TimeSpan.FromSeconds(1), MaxPollingInterval = TimeSpan.FromSeconds(1) }, _clock, log);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var running = listener.RunAsync(stop.Token);
+        var pollOnce = () => _clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(1), Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
+
+        while (log.Drained.Count == 0) await pollOnce();
+        for (var i = 0; i < 3; i++) await pollOnce();
+        var afterFirstBurst = log.Drained.ToArray();
+        await queue.EnqueueAsync([Request("4"), Request("5")], Token);
+        while (log.Drained.Count == 1) await pollOnce();
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal(["Queue crm-sync-requests drained: 3 message(s) settled since it last was, none in flight here"], afterFirstBurst);
+        Assert.Equal("Queue crm-sync-requests drained: 2 message(s) settled since it last was, none in flight here", log.Drained.Last());
+        Assert.Equal(2, log.Drained.Count);
+        Assert.Equal(0, await queue.CountAsync(Token));
+    }
+
+    private sealed class SucceedingHandler : ISyncRequestHandler
+    {
+        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Handled(d.Message.Id))]);
+
+        public Task OnPoisonedAsync(PoisonedMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class LinesLogger : ILogger<QueueListener>
+    {
+        public ConcurrentQueue<string> Drained { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = formatter(state, exception);
+            if (line.Contains(" drained: ", StringComparison.Ordinal)) Drained.Enqueue(line);
+        }
     }
 
     private sealed class FailingHandler(Action attempted, TaskCompletionSource<PoisonedMessage> poisoned) : ISyncRequestHandler
