@@ -49,6 +49,8 @@ public sealed partial class ConfigJsonSchemaTests
     [InlineData("    mapping: { Email: { map: { a: b } } }", false)]
     [InlineData("    mapping: { Email: email }\n    validate: { Email: [requird] }", false)]
     [InlineData("    mapping: { Email: email }\n    match: 7", false)]
+    [InlineData("    mapping: { Email: email }\n    match: [Email]\n    writes: update-only", true)]
+    [InlineData("    mapping: { Email: email }\n    writes: update-always", false)]
     public async Task Config_IsJudgedByThePublishedSchema(string flowLines, bool valid)
     {
         var schema = await LoadSchemaAsync();
