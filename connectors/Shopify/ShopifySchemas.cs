@@ -4,14 +4,15 @@ namespace Connectors.Shopify;
 
 /// <summary>
 /// The fields of Shopify records as this connector delivers them (<c>Schemas/*.schema.json</c>): customers,
-/// which it reads, and orders, which default mappings are written against but which it does not read yet.
-/// The schema is the connector's own GraphQL selection, so there is nothing to ask the shop.
+/// orders (with their line items as the GraphQL connection <c>lineItems.nodes</c>) and products, all read only.
+/// Each schema is exactly the connector's own GraphQL selection, so there is nothing to ask the shop; the
+/// connector's tests read records from the emulator and check every field of them against these files.
 /// </summary>
 public static class ShopifySchemas
 {
     private static readonly Lazy<IReadOnlyList<StreamSchema>> Shipped =
         new(() => StreamSchemaFile.FromResources(typeof(ShopifySchemas).Assembly, "Connectors.Shopify.Schemas."));
 
-    /// <summary>The streams described: <c>customers</c> and <c>orders</c>.</summary>
+    /// <summary>The streams described: <c>customers</c>, <c>orders</c> and <c>products</c>.</summary>
     public static IReadOnlyList<StreamSchema> BuiltIn => Shipped.Value;
 }

@@ -3,15 +3,17 @@ using Connectors.Core.Schema;
 namespace Connectors.Zoho;
 
 /// <summary>
-/// The fields of Zoho CRM modules: the built-in schema shipped with the connector (standard Contacts and
-/// Sales_Orders fields, in <c>Schemas/*.schema.json</c>) and the reading of the live fields metadata.
+/// The fields of Zoho CRM modules: the built-in schema shipped with the connector (the standard fields of
+/// Contacts, Products, Sales_Orders and Cases, in <c>Schemas/*.schema.json</c>) and the reading of the live
+/// fields metadata. The built-in schema lists standard fields only (<see cref="StreamSchema.CustomFields"/>):
+/// an org's custom fields are known from its live metadata alone.
 /// </summary>
 public static class ZohoSchemas
 {
     private static readonly Lazy<IReadOnlyList<StreamSchema>> Shipped =
         new(() => StreamSchemaFile.FromResources(typeof(ZohoSchemas).Assembly, "Connectors.Zoho.Schemas."));
 
-    /// <summary>The modules described without asking Zoho: Contacts and Sales_Orders with their standard fields.</summary>
+    /// <summary>The modules described without asking Zoho: Contacts, Products, Sales_Orders and Cases with their standard fields.</summary>
     public static IReadOnlyList<StreamSchema> BuiltIn => Shipped.Value;
 
     /// <summary>A module's schema from its fields metadata (<c>GET /crm/v8/settings/fields?module=</c>).</summary>

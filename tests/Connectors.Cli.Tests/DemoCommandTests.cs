@@ -39,7 +39,7 @@ public sealed class DemoCommandTests
         // 60 customers answer and one stranger: 60 scores land on contacts, 60 cases, the stranger is kept in the dead letters.
         Assert.Matches(@"7 NPS → contacts\s+│ completed │\s+61 │\s+0 │\s+60 │\s+0 │\s+1 │", text);
         Assert.Matches(@"8 NPS → cases\s+│ completed │\s+61 │\s+60 │\s+0 │\s+0 │\s+1 │", text);
-        Assert.Contains("MANDATORY_NOT_FOUND on Last_Name", text, StringComparison.Ordinal);
+        Assert.Contains("NO_MATCH on Email: crm.Contacts has no record whose Email is", text, StringComparison.Ordinal);
         Assert.Contains("MAPPING_FAILED on Contact_Name.id: lookup: source id", text, StringComparison.Ordinal);
         Assert.Matches(@$"It holds {300 - failedOrders} sales orders \(1 cancelled\) with \d+ lines, 40 products and 60 cases; 60 contacts carry their latest NPS\.", text);
     }

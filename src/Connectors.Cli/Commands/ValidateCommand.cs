@@ -10,7 +10,8 @@ namespace Connectors.Cli.Commands;
 /// <summary>
 /// <c>connectors validate --config FILE</c>: checks a config without running anything — every loader,
 /// mapping and validation error, and every field against the live metadata of the systems that can be
-/// asked (else the connectors' built-in schemas), saying which. Exit 0 when clean, 2 with the list.
+/// asked (else the connectors' built-in schemas), saying which. Exit 0 when there is no error (warnings,
+/// such as custom fields a built-in schema cannot confirm, are listed but do not fail it), 2 with the list.
 /// </summary>
 internal static class ValidateCommand
 {
@@ -44,16 +45,21 @@ internal static class ValidateCommand
 
     private static void Write(IAnsiConsole console, ConfigCheckReport report)
     {
-        // One error a line, never wrapped, so that a log can be searched by file:line.
+        // One error or warning a line, never wrapped, so that a log can be searched by file:line.
         var lines = console.Profile.Out.Writer;
         console.MarkupLineInterpolated($"[bold]{report.File}[/]: {report.FlowCount} flow(s).");
         foreach (var use in report.Schemas) lines.WriteLine($"  {use}");
         if (report.IsClean)
         {
             console.MarkupLine("[green]No errors.[/]");
-            return;
         }
-        console.MarkupLine($"[red]{report.Errors.Count} error(s):[/]");
-        foreach (var error in report.Errors) lines.WriteLine($"  {error}");
+        else
+        {
+            console.MarkupLine($"[red]{report.Errors.Count} error(s):[/]");
+            foreach (var error in report.Errors) lines.WriteLine($"  {error}");
+        }
+        if (report.Warnings.Count == 0) return;
+        console.MarkupLine($"[yellow]{report.Warnings.Count} warning(s)[/], which do not fail the check:");
+        foreach (var warning in report.Warnings) lines.WriteLine($"  {warning}");
     }
 }

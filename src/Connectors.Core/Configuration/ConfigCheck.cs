@@ -17,14 +17,23 @@ namespace Connectors.Core.Configuration;
 /// applied to values of the wrong kind, mandatory fields never mapped, picklist values the target does
 /// not allow. Every error names its file, line, column, flow and field.
 /// </summary>
+/// <remarks>
+/// Errors and warnings: against a complete schema (live metadata, or a built-in schema that is the connector's
+/// own selection) a field the schema lacks is an error. A built-in schema that lists a vendor's standard fields
+/// only (<see cref="StreamSchema.CustomFields"/>) cannot know an org's custom fields, so while the system could
+/// not be asked a target field it lacks is a warning that says so; everything else it can judge (kinds,
+/// picklists, mandatory fields, read-only fields) stays an error. A flow that only updates
+/// (<see cref="WriteMode.UpdateOnly"/>) never creates, so the target's mandatory fields are not required of it.
+/// </remarks>
 public sealed class ConfigCheck
 {
     private readonly ISystemCatalog _catalog;
     private readonly DefaultMappingCatalog _defaults;
     private readonly List<ConfigError> _errors = [];
+    private readonly List<ConfigWarning> _warnings = [];
     private readonly List<SchemaUse> _uses = [];
     private readonly Dictionary<string, SystemConnection> _connections = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string, string), (StreamSchema? Schema, SchemaOrigin Origin)> _streams = [];
+    private readonly Dictionary<(string, string), Described> _streams = [];
 
     private ConfigCheck(ISystemCatalog catalog, DefaultMappingCatalog defaults)
     {
@@ -63,14 +72,17 @@ public sealed class ConfigCheck
                 await check.CheckFlowAsync(config, flow, cancellationToken).ConfigureAwait(false);
             }
         }
-        var ordered = check._errors
-            .Select((e, i) => (e, i))
-            .OrderBy(p => p.e.Location.Line).ThenBy(p => p.e.Location.Column).ThenBy(p => p.i)
-            .Select(p => p.e)
-            .Distinct()
-            .ToList();
-        return new ConfigCheckReport(file, ordered, check._uses, reading.Config?.Flows.Count ?? 0);
+        return new ConfigCheckReport(file, InFileOrder(check._errors, e => e.Location), check._uses, reading.Config?.Flows.Count ?? 0)
+        {
+            Warnings = InFileOrder(check._warnings, w => w.Location),
+        };
     }
+
+    private static List<T> InFileOrder<T>(IEnumerable<T> found, Func<T, SourceLocation> location) =>
+        [.. found.Select((e, i) => (e, i))
+            .OrderBy(p => location(p.e).Line).ThenBy(p => location(p.e).Column).ThenBy(p => p.i)
+            .Select(p => p.e)
+            .Distinct()];
 
     private async Task CheckFlowAsync(ConnectorConfig config, FlowConfig flow, CancellationToken cancellationToken)
     {
@@ -101,6 +113,10 @@ public sealed class ConfigCheck
                 if (field.ReadOnly) Error(at, flow, rule.Target, $"{flow.To} does not take values for {rule.Target}: it is read-only{Typed(field)}. Leave it out of the mapping.");
                 else Compare(shape, field, rule.Target, at, flow);
             }
+            else if (target.MayHaveOtherFields)
+            {
+                Warning(at, flow, rule.Target, NotStandard(flow, rule.Target, to));
+            }
             else
             {
                 Error(at, flow, rule.Target, $"{flow.To} has no field '{rule.Target}'{Suggest(rule.Target, to.Fields)}");
@@ -108,32 +124,45 @@ public sealed class ConfigCheck
         }
         // A default mapping that does not exist was reported; what it would have mapped cannot be judged.
         var mappingKnown = flow.DefaultMapping is null || _defaults.Find(flow.DefaultMapping) is not null;
-        if (target.Schema is { } written && mappingKnown) CheckRequiredAndMatch(flow, written, mapping);
+        if (target.Schema is not null && mappingKnown) CheckRequiredAndMatch(flow, target, mapping);
     }
 
-    private void CheckRequiredAndMatch(FlowConfig flow, StreamSchema target, FieldMapping mapping)
+    private void CheckRequiredAndMatch(FlowConfig flow, Described target, FieldMapping mapping)
     {
+        var schema = target.Schema!;
         var mapped = mapping.TargetFields.ToHashSet(StringComparer.Ordinal);
         var at = flow.MappingLocation ?? flow.Location;
-        foreach (var field in target.Fields.Where(f => f.Required && !f.ReadOnly && !mapped.Contains(f.Name)))
+        // An update-only flow never creates, and an update needs no mandatory field it does not change.
+        var required = flow.Writes == WriteMode.UpdateOnly ? [] : schema.Fields.Where(f => f.Required && !f.ReadOnly && !mapped.Contains(f.Name));
+        foreach (var field in required)
         {
             var fix = flow.DefaultMapping is null ? "add it to the mapping" : "add it under the mapping's 'fields'";
             Error(at, flow, field.Name, $"{flow.To} requires {field.Name} on every record (it is mandatory{Typed(field)}), but the mapping never writes it; {fix}.");
         }
         foreach (var key in flow.Match)
         {
-            if (target.Field(key) is null)
+            var known = schema.Field(key) is not null;
+            if (!known && !target.MayHaveOtherFields)
             {
-                Error(flow.Location, flow, key, $"the match field '{key}' is not a field of {flow.To}{Suggest(key, target.Fields)}");
+                Error(flow.Location, flow, key, $"the match field '{key}' is not a field of {flow.To}{Suggest(key, schema.Fields)}");
             }
             else if (!mapped.Contains(key))
             {
                 Error(flow.Location, flow, key, $"the match field '{key}' is not mapped, so a record not linked yet could never be matched by it; map it or leave it out of 'match'.");
             }
+            // Mapped but not a standard field: the mapping's own warning says it could not be checked.
         }
     }
 
-    private void CheckStream(ConnectorConfig config, FlowConfig flow, StreamRef stream, (StreamSchema? Schema, SchemaOrigin Origin) described, SourceLocation at, bool reading)
+    /// <summary>The warning for a target field a standard-fields-only built-in schema does not list.</summary>
+    private static string NotStandard(FlowConfig flow, string name, StreamSchema schema)
+    {
+        var close = FunctionLibrary.Closest(name, schema.Fields.Select(f => f.Name)) is { } suggestion ? $" (did you mean '{suggestion}'?)" : "";
+        return $"'{name}' is not a standard field of {flow.To}{close} and could not be checked offline ({flow.To.System} could not be asked for its own "
+            + $"fields); fine if it is a custom field of the org: validate with {flow.To.System} reachable to check it.";
+    }
+
+    private void CheckStream(ConnectorConfig config, FlowConfig flow, StreamRef stream, Described described, SourceLocation at, bool reading)
     {
         var system = config.Systems[stream.System];
         if (described.Origin == SchemaOrigin.None) return;
@@ -163,7 +192,7 @@ public sealed class ConfigCheck
         _connections.GetValueOrDefault(system.Name)?.Describer?.BuiltInStreams ?? _catalog.BuiltInStreams(system.Type);
 
     /// <summary>The schema of one stream, asked once per check: live when the system can be asked, else built in.</summary>
-    private async Task<(StreamSchema? Schema, SchemaOrigin Origin)> StreamAsync(SystemConfig system, string stream, CancellationToken cancellationToken)
+    private async Task<Described> StreamAsync(SystemConfig system, string stream, CancellationToken cancellationToken)
     {
         if (_streams.TryGetValue((system.Name, stream), out var known)) return known;
         var result = await DescribeAsync(system, stream, cancellationToken).ConfigureAwait(false);
@@ -171,7 +200,7 @@ public sealed class ConfigCheck
         return result;
     }
 
-    private async Task<(StreamSchema? Schema, SchemaOrigin Origin)> DescribeAsync(SystemConfig system, string stream, CancellationToken cancellationToken)
+    private async Task<Described> DescribeAsync(SystemConfig system, string stream, CancellationToken cancellationToken)
     {
         var builtIn = BuiltIn(system);
         if (builtIn is null) return Use(system, stream, null, SchemaOrigin.None, $"unknown system type '{system.Type}'");
@@ -205,10 +234,10 @@ public sealed class ConfigCheck
         return Use(system, stream, schema, SchemaOrigin.BuiltIn, why);
     }
 
-    private (StreamSchema?, SchemaOrigin) Use(SystemConfig system, string stream, StreamSchema? schema, SchemaOrigin origin, string? why)
+    private Described Use(SystemConfig system, string stream, StreamSchema? schema, SchemaOrigin origin, string? why)
     {
         _uses.Add(new SchemaUse(system.Name, system.Type, stream, origin, why));
-        return (schema, origin);
+        return new Described(schema, origin);
     }
 
     /// <summary>Checks what a rule gives against the target field it is written to, nested fields and rows included.</summary>
@@ -315,4 +344,15 @@ public sealed class ConfigCheck
         FunctionLibrary.Closest(name, fields.Select(f => f.Name)) is { } close ? $"; did you mean '{close}'?" : $"; its fields: {string.Join(", ", fields.Select(f => f.Name))}.";
 
     private void Error(SourceLocation at, FlowConfig flow, string? field, string message) => _errors.Add(new ConfigError(at, flow.Name, field, message));
+
+    private void Warning(SourceLocation at, FlowConfig flow, string? field, string message) => _warnings.Add(new ConfigWarning(at, flow.Name, field, message));
+
+    /// <summary>What one stream was checked against.</summary>
+    /// <param name="Schema">Its fields, or <see langword="null"/> when not described.</param>
+    /// <param name="Origin">Where they come from.</param>
+    private sealed record Described(StreamSchema? Schema, SchemaOrigin Origin)
+    {
+        /// <summary>Whether the stream may have fields the schema lacks: a built-in schema of standard fields only, used because the system was not asked.</summary>
+        public bool MayHaveOtherFields => Origin == SchemaOrigin.BuiltIn && Schema is { CustomFields: true };
+    }
 }

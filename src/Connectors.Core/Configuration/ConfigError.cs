@@ -8,15 +8,21 @@ namespace Connectors.Core.Configuration;
 public sealed record ConfigError(SourceLocation Location, string? Flow, string? Field, string Message)
 {
     /// <inheritdoc />
-    public override string ToString()
+    public override string ToString() => Format(Location, Flow, Field, Message);
+
+    /// <summary>
+    /// The one-line form errors and warnings share, <c>file:line:column: flow 'f', field 'x': message</c>, with
+    /// <paramref name="severity"/> after the location when given (<c>file:line:column: warning: …</c>).
+    /// </summary>
+    internal static string Format(SourceLocation location, string? flow, string? field, string message, string? severity = null)
     {
-        var where = (Flow, Field) switch
+        var where = (flow, field) switch
         {
-            (not null, not null) => $" flow '{Flow}', field '{Field}':",
-            (not null, null) => $" flow '{Flow}':",
-            (null, not null) => $" '{Field}':",
+            (not null, not null) => $" flow '{flow}', field '{field}':",
+            (not null, null) => $" flow '{flow}':",
+            (null, not null) => $" '{field}':",
             _ => "",
         };
-        return $"{Location}:{where} {Message}";
+        return severity is null ? $"{location}:{where} {message}" : $"{location}: {severity}:{where} {message}";
     }
 }

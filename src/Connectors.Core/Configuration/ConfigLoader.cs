@@ -20,7 +20,7 @@ public static partial class ConfigLoader
 {
     private static readonly HashSet<string> TopLevelKeys = ["version", "systems", "flows", "defaults"];
     private static readonly HashSet<string> SystemKeys = ["type", "settings"];
-    private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks"];
+    private static readonly HashSet<string> FlowKeys = ["from", "to", "direction", "match", "mapping", "reverse", "validate", "conflicts", "duplicates", "schedule", "reconcile", "webhooks", "writes"];
     private static readonly HashSet<string> ConflictKeys = ["policy", "owners", "fields", "skew"];
     private static readonly HashSet<string> ReconcileKeys = ["schedule", "repair", "deletes", "flagField", "bulkAbove", "creditBudget", "targetRecordUrl", "sourceRecordUrl"];
 
@@ -248,6 +248,27 @@ public static partial class ConfigLoader
                     Error(other, name, "duplicates", "'duplicates' is link-oldest (link the oldest record, report the others).");
                     break;
             }
+            var writes = WriteMode.CreateOrUpdate;
+            switch (Child(map, "writes"))
+            {
+                case null:
+                    break;
+                case YamlScalarNode when direction == FlowDirection.TwoWay:
+                    Error(Child(map, "writes")!, name, "writes", "'writes' belongs to one-way flows: a two-way flow creates on both sides what the other lacks.");
+                    break;
+                case YamlScalarNode { Value: "create-or-update" }:
+                    break;
+                case YamlScalarNode { Value: "update-only" } updateOnly:
+                    writes = WriteMode.UpdateOnly;
+                    if (match.Count == 0)
+                    {
+                        Error(updateOnly, name, "writes", "'writes: update-only' needs 'match': the target fields that find the record to update.");
+                    }
+                    break;
+                case var other:
+                    Error(other, name, "writes", "'writes' is create-or-update (the default) or update-only (never create; a record the match fields do not find is dead-lettered).");
+                    break;
+            }
             var validate = new List<ValidationField>();
             switch (Child(map, "validate"))
             {
@@ -278,6 +299,7 @@ public static partial class ConfigLoader
                 Reverse = reverse,
                 Conflicts = conflicts,
                 Duplicates = duplicates,
+                Writes = writes,
             };
         }
 

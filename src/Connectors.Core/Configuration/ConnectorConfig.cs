@@ -32,7 +32,11 @@ public sealed record ConnectorConfig(string File, IReadOnlyDictionary<string, Sy
         errors.AddRange(ValidationCompiler.Check(flow.Validate, mapping)
             .Select(e => new ConfigError(e.Location ?? flow.Location, flow.Name, e.Field, e.Reason)));
         if (errors.Count > 0) throw new ConfigException(errors);
-        return new Flow(flow.Name, flow.From, flow.To, mapping, flow.Match) { Validation = ValidationCompiler.Compile(flow.Validate, mapping) };
+        return new Flow(flow.Name, flow.From, flow.To, mapping, flow.Match)
+        {
+            Validation = ValidationCompiler.Compile(flow.Validate, mapping),
+            Writes = flow.Writes,
+        };
     }
 
     /// <summary>Compiles a two-way flow: both mappings once, its conflict rules with owners resolved to sides.</summary>

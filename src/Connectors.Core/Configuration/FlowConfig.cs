@@ -41,6 +41,9 @@ public sealed record FlowConfig(string Name, StreamRef From, StreamRef To, IRead
     /// <summary>The default mapping the flow starts from (<c>mapping: { use: … }</c>), or <see langword="null"/>.</summary>
     public string? DefaultMapping { get; init; }
 
+    /// <summary>One-way flows: whether records not linked yet may be created (<c>writes: create-or-update</c>, the default) or only update what their match fields find (<c>writes: update-only</c>).</summary>
+    public WriteMode Writes { get; init; } = WriteMode.CreateOrUpdate;
+
     /// <summary>Which way records go; <see cref="FlowDirection.OneWay"/> unless the config says <c>direction: two-way</c>.</summary>
     public FlowDirection Direction { get; init; } = FlowDirection.OneWay;
 

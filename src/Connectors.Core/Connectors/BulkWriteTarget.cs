@@ -10,6 +10,9 @@ namespace Connectors.Core.Connectors;
 /// <param name="bulk">The same target's bulk write path.</param>
 public sealed class BulkWriteTarget(ITargetConnector target, IBulkTarget bulk) : ITargetConnector
 {
+    /// <summary>The target's own lookup by a field, when it has one: what an update-only flow finds its records with.</summary>
+    public IRecordLookup? Lookup => target as IRecordLookup;
+
     /// <inheritdoc />
     public int MaxBatchSize(string stream) => bulk.MaxBulkBatchSize(stream);
 

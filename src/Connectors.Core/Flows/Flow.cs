@@ -13,4 +13,7 @@ public sealed record Flow(string Name, StreamRef From, StreamRef To, FieldMappin
 {
     /// <summary>The rules a mapped payload must pass before it is sent; a payload that breaks one is dead-lettered.</summary>
     public RecordValidator Validation { get; init; } = RecordValidator.None;
+
+    /// <summary>Whether a record not linked yet may create a target record, or only update the one its match fields find.</summary>
+    public WriteMode Writes { get; init; } = WriteMode.CreateOrUpdate;
 }

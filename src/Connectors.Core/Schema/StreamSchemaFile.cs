@@ -7,13 +7,15 @@ namespace Connectors.Core.Schema;
 /// Reads the built-in schemas connectors ship as JSON, one file per stream, so that a vendor folder
 /// describes its streams as data rather than code:
 /// <code>
-/// { "stream": "Contacts", "read": true, "write": true,
+/// { "stream": "Contacts", "read": true, "write": true, "customFields": true,
 ///   "fields": [ { "name": "Last_Name", "kind": "text", "maxLength": 80, "required": true },
 ///               { "name": "Lead_Source", "kind": "text", "vendorType": "picklist", "allowed": ["Web", "Partner"] },
 ///               { "name": "Account_Name", "kind": "object", "vendorType": "lookup", "fields": [ { "name": "id", "kind": "text" } ] },
 ///               { "name": "tags", "kind": "list", "items": "text" } ] }
 /// </code>
 /// Kinds: <c>text</c>, <c>number</c>, <c>boolean</c>, <c>date</c>, <c>datetime</c>, <c>object</c>, <c>list</c>.
+/// <c>customFields: true</c> says the file lists the vendor's standard fields only and an installation may have
+/// more (<see cref="StreamSchema.CustomFields"/>); it defaults to <see langword="false"/>, a complete description.
 /// </summary>
 public static class StreamSchemaFile
 {
@@ -36,6 +38,7 @@ public static class StreamSchemaFile
         {
             CanRead = root.Value<bool?>("read") ?? true,
             CanWrite = root.Value<bool?>("write") ?? true,
+            CustomFields = root.Value<bool?>("customFields") ?? false,
         };
     }
 

@@ -13,7 +13,7 @@ public abstract record PlannedRecord(RecordKey Source)
     /// <param name="Payload">What would be sent.</param>
     public sealed record Create(RecordKey Source, JObject Payload) : PlannedRecord(Source);
 
-    /// <summary>Linked and changed since it was last written: the target record would be updated.</summary>
+    /// <summary>Linked and changed since it was last written (or, in an update-only flow, matched in the target): the target record would be updated.</summary>
     /// <param name="Source">The source record.</param>
     /// <param name="TargetId">The linked target record.</param>
     /// <param name="Changes">The fields whose value in the target would change, before → after; every sent field when the target was not read.</param>
@@ -28,9 +28,9 @@ public abstract record PlannedRecord(RecordKey Source)
 
     /// <summary>The record would be dead-lettered instead of sent.</summary>
     /// <param name="Source">The source record.</param>
-    /// <param name="Code"><c>MAPPING_FAILED</c> or <c>VALIDATION_FAILED</c>.</param>
+    /// <param name="Code"><c>MAPPING_FAILED</c>, <c>VALIDATION_FAILED</c>, or <c>NO_MATCH</c> (an update-only flow finds nothing to update).</param>
     /// <param name="Field">The first field at fault.</param>
     /// <param name="Message">Every reason, as the dead letter would say it.</param>
-    /// <param name="Failures">Each validation rule broken, with its value; empty for a mapping failure.</param>
+    /// <param name="Failures">Each validation rule broken, with its value; empty for a mapping failure or no match.</param>
     public sealed record Invalid(RecordKey Source, string Code, string? Field, string Message, IReadOnlyList<ValidationFailure> Failures) : PlannedRecord(Source);
 }

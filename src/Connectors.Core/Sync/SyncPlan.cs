@@ -13,7 +13,8 @@ namespace Connectors.Core.Sync;
 /// validates them, and looks up their links and fingerprints exactly as <see cref="SyncRun"/> does, then
 /// says per record what a run would do — create, update (with each field's value in the target now and
 /// after), leave unchanged, or dead-letter — without writing anything to the target or to state: no
-/// link, no dead letter, no watermark, no run record.
+/// link, no dead letter, no watermark, no run record. For an update-only flow it looks records not linked
+/// yet up in the target as a run does: an update of the record found, or a dead letter when none is.
 /// </summary>
 public sealed class SyncPlan(ISyncStateStore state)
 {
@@ -40,7 +41,7 @@ public sealed class SyncPlan(ISyncStateStore state)
         {
             var records = page.Records.Take(limit - read).ToList();
             read += records.Count;
-            planned.AddRange(await PlanPageAsync(flow, records, targetReader, cancellationToken).ConfigureAwait(false));
+            planned.AddRange(await PlanPageAsync(flow, records, target, targetReader, cancellationToken).ConfigureAwait(false));
             if (read >= limit) break;
         }
         // A record read twice (it changed while we paged) is planned once, as last read, as a run writes it once.
@@ -49,8 +50,8 @@ public sealed class SyncPlan(ISyncStateStore state)
         return new PlanReport(flow.Name, flow.From, flow.To, since, distinct, limit, targetReader is not null) { ReachedLimit = read >= limit };
     }
 
-    private async Task<IReadOnlyList<PlannedRecord>> PlanPageAsync(Flow flow, IReadOnlyList<Record> records, ISourceConnector? targetReader,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PlannedRecord>> PlanPageAsync(Flow flow, IReadOnlyList<Record> records, ITargetConnector target,
+        ISourceConnector? targetReader, CancellationToken cancellationToken)
     {
         if (records.Count == 0) return [];
         var ids = records.Select(r => r.Key.Id).ToHashSet(StringComparer.Ordinal);
@@ -58,8 +59,18 @@ public sealed class SyncPlan(ISyncStateStore state)
         var context = await MappingContext.LoadAsync(flow.Mapping, records.Select(r => r.Data), state, cancellationToken).ConfigureAwait(false);
         var prepared = records.Select(r => (Record: r, Link: links.GetValueOrDefault(r.Key.Id), Prepared: PreparedRecord.Of(flow, r, links.GetValueOrDefault(r.Key.Id), context))).ToList();
 
+        IReadOnlyDictionary<string, UpdateTargets.Target> matched = new Dictionary<string, UpdateTargets.Target>();
+        if (flow.Writes == WriteMode.UpdateOnly)
+        {
+            var unlinked = prepared.Where(p => p.Prepared is PreparedRecord.Ready && p.Link is null)
+                .Select(p => (p.Record.Key, ((PreparedRecord.Ready)p.Prepared).Payload)).ToList();
+            matched = await UpdateTargets.FindAsync(flow, target, unlinked, cancellationToken).ConfigureAwait(false);
+        }
+        string? TargetOf(string sourceId, Link? link) => link?.TargetId ?? (matched.GetValueOrDefault(sourceId) as UpdateTargets.Target.Found)?.TargetId;
+
         var current = new Dictionary<string, JObject>(StringComparer.Ordinal);
-        var toRead = prepared.Where(p => p.Prepared is PreparedRecord.Ready && p.Link is not null).Select(p => p.Link!.TargetId).Distinct(StringComparer.Ordinal).ToList();
+        var toRead = prepared.Where(p => p.Prepared is PreparedRecord.Ready).Select(p => TargetOf(p.Record.Key.Id, p.Link)).OfType<string>()
+            .Distinct(StringComparer.Ordinal).ToList();
         if (targetReader is not null && toRead.Count > 0)
         {
             foreach (var found in await targetReader.ReadByIdsAsync(flow.To.Stream, toRead, cancellationToken).ConfigureAwait(false))
@@ -71,6 +82,10 @@ public sealed class SyncPlan(ISyncStateStore state)
         {
             PreparedRecord.Failed failed => new PlannedRecord.Invalid(p.Record.Key, failed.Code, failed.Field, failed.Message, failed.Failures),
             PreparedRecord.Unchanged => new PlannedRecord.Unchanged(p.Record.Key, p.Link!.TargetId),
+            PreparedRecord.Ready when p.Link is null && matched.GetValueOrDefault(p.Record.Key.Id) is UpdateTargets.Target.NotFound missing =>
+                new PlannedRecord.Invalid(p.Record.Key, UpdateTargets.NoMatchCode, missing.Field, missing.Message, []),
+            PreparedRecord.Ready ready when p.Link is null && TargetOf(p.Record.Key.Id, null) is { } found =>
+                Update(p.Record.Key, found, ready.Payload, current.GetValueOrDefault(found)),
             PreparedRecord.Ready ready when p.Link is null => new PlannedRecord.Create(p.Record.Key, ready.Payload),
             PreparedRecord.Ready ready => Update(p.Record.Key, p.Link!.TargetId, ready.Payload, current.GetValueOrDefault(p.Link.TargetId)),
             _ => throw new InvalidOperationException($"Unexpected preparation {p.Prepared}."),

@@ -13,7 +13,9 @@ namespace Connectors.Core.Sync;
 /// Runs one flow once: reads what changed since the watermark, maps, skips what is unchanged,
 /// writes the rest in batches as large as the target allows, and commits links, dead letters and
 /// the watermark after each batch. A crash loses at most the batch in flight, and because unlinked
-/// records are written by match key, re-sending it never duplicates a record.
+/// records are written by match key, re-sending it never duplicates a record. An update-only flow
+/// (<see cref="WriteMode.UpdateOnly"/>) looks its unlinked records up in the target first and updates what
+/// they match; a record that matches nothing is dead-lettered (<c>NO_MATCH</c>), never created.
 /// </summary>
 public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvider clock, ILogger<SyncRun> log)
 {
@@ -202,6 +204,12 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
             }
             var batch = _pending.ToArray();
             _pending.Clear();
+            if (flow.Writes == WriteMode.UpdateOnly) batch = await ToUpdatesAsync(batch).ConfigureAwait(false);
+            if (batch.Length == 0)
+            {
+                await CommitAsync([]).ConfigureAwait(false);
+                return;
+            }
             WriteBatches++;
             var outcomes = await target.WriteAsync(flow.To.Stream, batch.Select(p => p.Request).ToArray(), cancellationToken).ConfigureAwait(false);
             var bySource = batch.ToDictionary(p => p.Record.Key.Id, StringComparer.Ordinal);
@@ -235,6 +243,34 @@ public sealed class SyncRun(ISyncStateStore state, ApiCallMeter meter, TimeProvi
                 throw new InvalidOperationException($"The target returned no outcome for {bySource.Count} record(s) of the batch, {bySource.Keys.First()} among them.");
             }
             await CommitAsync(links).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// An update-only flow's batch as it may be written: each record not linked yet aimed at the target record its
+        /// match fields find, or dead-lettered when they find none. Linked records are written as they are.
+        /// </summary>
+        private async Task<Pending[]> ToUpdatesAsync(Pending[] batch)
+        {
+            var unlinked = batch.Where(p => p.Request.TargetId is null).Select(p => (p.Record.Key, p.Request.Payload)).ToList();
+            if (unlinked.Count == 0) return batch;
+            var targets = await UpdateTargets.FindAsync(flow, target, unlinked, cancellationToken).ConfigureAwait(false);
+            var writes = new List<Pending>(batch.Length);
+            foreach (var pending in batch)
+            {
+                switch (pending.Request.TargetId is null ? targets[pending.Record.Key.Id] : null)
+                {
+                    case null:
+                        writes.Add(pending);
+                        break;
+                    case UpdateTargets.Target.Found found:
+                        writes.Add(pending with { Request = pending.Request with { TargetId = found.TargetId } });
+                        break;
+                    case UpdateTargets.Target.NotFound missing:
+                        DeadLetter(pending.Record, UpdateTargets.NoMatchCode, missing.Field, missing.Message);
+                        break;
+                }
+            }
+            return [.. writes];
         }
 
         private void Handle(Record record, Link? link, MappingContext context)

@@ -88,6 +88,9 @@ internal sealed class CustomerPicture : IAsyncDisposable
     /// <summary>Runs one flow of the CRM config, advancing the clock through the waits it makes on purpose (pacing, backoffs).</summary>
     public Task<SyncReport> SyncAsync(string flow) => DriveAsync(CrmHost.SyncAsync(flow, null, TestContext.Current.CancellationToken));
 
+    /// <summary>Plans one flow of the CRM config (a dry run) the same way.</summary>
+    public Task<PlanReport> PlanAsync(string flow, int limit = 100) => DriveAsync(CrmHost.PlanAsync(flow, limit, TestContext.Current.CancellationToken));
+
     /// <summary>Runs one flow of the ERP config the same way.</summary>
     public Task<SyncReport> SyncErpAsync(string flow) => DriveAsync(ErpHost.SyncAsync(flow, null, TestContext.Current.CancellationToken));
 

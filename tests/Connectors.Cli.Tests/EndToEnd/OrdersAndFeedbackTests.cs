@@ -1,5 +1,6 @@
 using System.Globalization;
 using Connectors.Core.State;
+using Connectors.Core.Sync;
 using Connectors.Sandbox.Shopify;
 using Newtonsoft.Json.Linq;
 
@@ -158,10 +159,16 @@ public sealed class OrdersAndFeedbackTests
         var second = picture.Survey.AddResponse(r => { r.Email = customers[0].Email; r.Score = 2; r.Comment = "My second order never arrived."; });
         responses.Add(second);
 
+        picture.Crm.RequestLog.Clear();
         var scores = await picture.SyncAsync("feedback-to-contacts");
+        var scoreCalls = picture.Crm.RequestLog.Entries.ToList();
         var cases = await picture.SyncAsync("feedback-to-cases");
 
         Assert.Equal((10, 9, 1), (scores.Read, scores.Updated, scores.Failed));
+        // writes: update-only: the respondents are looked up by e-mail and their contacts updated by id; nothing is upserted or created.
+        Assert.Contains(scoreCalls, r => r.Method == "POST" && r.Path == "/crm/v8/coql");
+        Assert.Contains(scoreCalls, r => r.Method == "PUT" && r.Path == "/crm/v8/Contacts");
+        Assert.DoesNotContain(scoreCalls, r => r.Method == "POST" && r.Path.StartsWith("/crm/v8/Contacts", StringComparison.Ordinal));
         Assert.Equal(0, scores.Created);
         Assert.Equal((10, 9, 1), (cases.Read, cases.Created, cases.Failed));
         Assert.Equal(12, picture.Crm.Contacts.Count);
@@ -184,9 +191,35 @@ public sealed class OrdersAndFeedbackTests
         Assert.Null(picture.Crm.Contacts.FindByEmail(customers[10].Email!)!["Latest_NPS"]);
         var stranger = responses.Single(r => r.Email == "stranger@example.org").Token;
         var scoreLetter = Assert.Single(await picture.CrmHost.State.GetDeadLettersAsync("feedback-to-contacts", Token));
-        Assert.Equal((stranger, "MANDATORY_NOT_FOUND", "Last_Name"), (scoreLetter.Source.Id, scoreLetter.Code, scoreLetter.Field));
+        Assert.Equal((stranger, "NO_MATCH", "Email"), (scoreLetter.Source.Id, scoreLetter.Code, scoreLetter.Field));
+        Assert.Equal("crm.Contacts has no record whose Email is 'stranger@example.org'; the flow only updates (writes: update-only), so it was not created.",
+            scoreLetter.Message);
         var caseLetter = Assert.Single(await picture.CrmHost.State.GetDeadLettersAsync("feedback-to-cases", Token));
         Assert.Equal((stranger, "MAPPING_FAILED"), (caseLetter.Source.Id, caseLetter.Code));
+    }
+
+    [Fact]
+    public async Task FeedbackPlan_UpdateOnly_ForeseesTheUpdatesOfTheContactsFound_AndTheStrangersNoMatch_WritingNothing()
+    {
+        await using var picture = await CustomerPicture.StartAsync(Token);
+        var customers = picture.Shop.Seed(6, seed: 8);
+        await picture.SyncAsync("customers-to-crm");
+        var responses = picture.Survey.Seed([.. customers.Take(3).Select(c => (string?)c.Email), "stranger@example.org"], seed: 8).ToList();
+        picture.Crm.RequestLog.Clear();
+
+        var plan = await picture.PlanAsync("feedback-to-contacts");
+
+        Assert.Equal((0, 3, 1), (plan.Creates, plan.Updates, plan.Invalid));
+        foreach (var response in responses.Where(r => r.Email != "stranger@example.org"))
+        {
+            var update = Assert.IsType<PlannedRecord.Update>(Assert.Single(plan.Records, r => r.Source.Id == response.Token));
+            Assert.Equal(picture.Crm.Contacts.FindByEmail(response.Email!)!.Value<string>("id"), update.TargetId);
+            Assert.Contains(update.Changes, c => c.Field == "Latest_NPS" && c.After!.Value<int>() == response.Score);
+        }
+        var stranger = Assert.IsType<PlannedRecord.Invalid>(Assert.Single(plan.Records, r => r.Source.Id == responses[^1].Token));
+        Assert.Equal(("NO_MATCH", "Email"), (stranger.Code, stranger.Field));
+        Assert.DoesNotContain(picture.Crm.RequestLog.Entries, r => r.Method is "PUT" || r.Method == "POST" && r.Path != "/crm/v8/coql" && r.Path.StartsWith("/crm/", StringComparison.Ordinal));
+        Assert.Empty(await picture.CrmHost.State.GetDeadLettersAsync("feedback-to-contacts", Token));
     }
 
     [Fact]

@@ -51,6 +51,8 @@ public sealed partial class ConfigJsonSchemaTests
     [InlineData("    mapping: { Email: email }\n    match: 7", false)]
     [InlineData("    mapping: { Email: email }\n    reconcile: { schedule: '0 0 2 * * *', repair: true, deletes: flag, flagField: Gone }", true)]
     [InlineData("    mapping: { Email: email }\n    reconcile: { schedule: '0 0 2 * * *', repair: sometimes }", false)]
+    [InlineData("    mapping: { Email: email }\n    match: [Email]\n    writes: update-only", true)]
+    [InlineData("    mapping: { Email: email }\n    writes: update-always", false)]
     public async Task Config_IsJudgedByThePublishedSchema(string flowLines, bool valid)
     {
         var schema = await LoadSchemaAsync();

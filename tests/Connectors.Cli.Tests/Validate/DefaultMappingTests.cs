@@ -33,15 +33,18 @@ public sealed class DefaultMappingTests(CrmEmulator emulator) : IClassFixture<Cr
     }
 
     [Fact]
-    public async Task OrdersDefault_ChecksCleanAgainstTheBuiltInSchemas_ButTheShopConnectorDoesNotReadOrdersYet()
+    public async Task OrdersDefault_ChecksCleanAgainstTheOrdersTheShopConnectorReads_AndTheCrmLiveAndBuiltIn()
     {
-        var yaml = ConfigText.Flow("      use: shopify-orders-to-zoho-sales-orders", from: "shop.orders", to: "crm.Sales_Orders", match: "[]");
+        var yaml = ConfigText.Flow("      use: shopify-orders-to-zoho-sales-orders", from: "shop.orders", to: "crm.Sales_Orders", match: "[Subject]");
 
-        var report = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: false), TestContext.Current.CancellationToken);
+        var live = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: true), TestContext.Current.CancellationToken);
+        var builtIn = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: false), TestContext.Current.CancellationToken);
 
-        var error = Assert.Single(report.Errors);
-        Assert.Equal(new SourceLocation("connectors.yaml", 18, 11), error.Location);
-        Assert.Contains("does not read stream 'orders' (yet)", error.Message, StringComparison.Ordinal);
+        // Standard Sales_Orders fields only: nothing for the built-in schema to leave unconfirmed.
+        Assert.Equal((0, 0), (live.Errors.Count, live.Warnings.Count));
+        Assert.Equal((0, 0), (builtIn.Errors.Count, builtIn.Warnings.Count));
+        Assert.Equal(SchemaOrigin.BuiltIn, Assert.Single(builtIn.Schemas, s => s.Stream == "orders").Origin);
+        Assert.Equal(SchemaOrigin.Live, Assert.Single(live.Schemas, s => s.Stream == "Sales_Orders").Origin);
     }
 
     [Fact]

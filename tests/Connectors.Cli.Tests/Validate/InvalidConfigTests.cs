@@ -64,11 +64,20 @@ public sealed class InvalidConfigTests(CrmEmulator emulator) : IClassFixture<Crm
         ["match field unknown"] = new(ConfigText.ContactsFlow(match: "[Emails]"), 17, 3, "f", "Emails",
             "the match field 'Emails' is not a field of crm.Contacts; did you mean 'Email'?"),
         ["unknown stream"] = new(ConfigText.ContactsFlow(from: "shop.customer"), 18, 11, "f", "from",
-            "unknown stream 'customer': system 'shop' (shopify) has no such stream; its streams: customers, orders."),
-        ["stream the connector does not read"] = new(ConfigText.Flow("""
+            "unknown stream 'customer': system 'shop' (shopify) has no such stream; its streams: customers, orders, products."),
+        ["field the shop's orders do not carry"] = new(ConfigText.Flow("""
                   Email: email
                   Last_Name: customer.lastName
-            """, from: "shop.orders"), 18, 11, "f", "from", "the shopify connector does not read stream 'orders' (yet); streams it reads: customers."),
+            """, from: "shop.orders"), 23, 18, "f", "Last_Name", "'customer.lastName': 'customer' has no field 'lastName'; it has: id, legacyResourceId."),
+        ["line items read as a list"] = new(ConfigText.Flow("""
+                  Subject: "'x'"
+                  Ordered_Items:
+                    each: lineItems
+                    fields:
+                      Product_Name: { fields: { id: product.legacyResourceId } }
+                      Quantity: quantity
+            """, from: "shop.orders", to: "crm.Sales_Orders", match: "[]"), 24, 9, "f", "Ordered_Items",
+            "each expects an array but 'lineItems' is an object", Alone: false),
         ["stream the connector does not write"] = new(ConfigText.Flow("      lastName: lastName", to: "shop.customers", match: "[]"), 19, 9, "f", "to",
             "the shopify connector does not write stream 'customers'; it only reads."),
         ["unknown system"] = new(ConfigText.ContactsFlow(to: "erp.Contacts"), 19, 9, "f", "to", "unknown system 'erp'; the config declares: shop, crm."),
@@ -109,6 +118,10 @@ public sealed class InvalidConfigTests(CrmEmulator emulator) : IClassFixture<Crm
                       Quantity: 1
             """, to: "crm.Sales_Orders", match: "[]"), 24, 9, "f", "Ordered_Items[].Product_Name",
             "crm.Sales_Orders requires Product_Name in every Ordered_Items[] (it is mandatory, a lookup field), but the rule never writes it.", Live: false),
+        ["unknown write mode"] = new(ConfigText.ContactsFlow("    writes: update-always"), 24, 13, "f", "writes",
+            "'writes' is create-or-update (the default) or update-only (never create; a record the match fields do not find is dead-lettered)."),
+        ["update-only without match"] = new(ConfigText.ContactsFlow("    writes: update-only", match: "[]"), 24, 13, "f", "writes",
+            "'writes: update-only' needs 'match': the target fields that find the record to update."),
         ["secret reference that does not resolve"] = new(ConfigText.ContactsFlow(), 15, 21, null, "crm.refreshToken",
             "the reference ${secret:ZOHO_REFRESH_TOKEN} does not resolve: set the environment variable ZOHO_REFRESH_TOKEN."),
         ["not YAML"] = new(ConfigText.ContactsFlow("      Phone: [unclosed"), 25, 1, null, null, "this is not valid YAML"),

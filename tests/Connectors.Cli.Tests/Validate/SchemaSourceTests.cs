@@ -6,7 +6,9 @@ namespace Connectors.Cli.Tests.Validate;
 
 /// <summary>
 /// Which schema validate checks against: the CRM's live field metadata when the CRM answers (its custom
-/// fields and its own picklist values), else the Zoho connector's built-in schema, and it says which.
+/// fields and its own picklist values), else the Zoho connector's built-in schema, and it says which. The
+/// built-in schema lists Zoho's standard fields only, so against it a field it lacks is a warning (it may
+/// be the org's custom field), while against the live metadata it is an error.
 /// </summary>
 public sealed class SchemaSourceTests(CrmEmulator emulator) : IClassFixture<CrmEmulator>
 {
@@ -27,18 +29,65 @@ public sealed class SchemaSourceTests(CrmEmulator emulator) : IClassFixture<CrmE
     }
 
     [Fact]
-    public async Task Validate_CrmUnreachable_FallsBackToTheBuiltInSchema_AndSaysWhy()
+    public async Task Validate_CrmUnreachable_FallsBackToTheBuiltInSchema_SaysWhy_AndWarnsOfTheFieldItCannotKnow()
     {
         var report = await CrmEmulator.CheckAsync(CustomField, emulator.Settings(reachable: false), TestContext.Current.CancellationToken);
 
-        var error = Assert.Single(report.Errors);
-        Assert.Equal(new SourceLocation("connectors.yaml", 24, 19), error.Location);
-        Assert.Equal("Shopify_Id", error.Field);
-        Assert.Contains("crm.Contacts has no field 'Shopify_Id'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(report.Errors);
+        Assert.True(report.IsClean);
+        var warning = Assert.Single(report.Warnings);
+        Assert.Equal(new SourceLocation("connectors.yaml", 24, 19), warning.Location);
+        Assert.Equal(("f", "Shopify_Id"), (warning.Flow, warning.Field));
+        Assert.StartsWith("'Shopify_Id' is not a standard field of crm.Contacts and could not be checked offline (crm could not be asked for its own fields)",
+            warning.Message, StringComparison.Ordinal);
+        Assert.StartsWith("connectors.yaml:24:19: warning: flow 'f', field 'Shopify_Id': ", warning.ToString(), StringComparison.Ordinal);
         var contacts = Assert.Single(report.Schemas, s => s.System == "crm");
         Assert.Equal(SchemaOrigin.BuiltIn, contacts.Origin);
         Assert.Contains("could not be asked", contacts.Why, StringComparison.Ordinal);
         Assert.Contains("checked against the connector's built-in schema", contacts.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_CrmReachable_AFieldTheOrgLacks_IsAnError_NotAWarning()
+    {
+        var report = await CrmEmulator.CheckAsync(ConfigText.ContactsFlow("      Loyalty_Tier: \"'Gold'\""), emulator.Settings(reachable: true),
+            TestContext.Current.CancellationToken);
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal((new SourceLocation("connectors.yaml", 24, 21), "Loyalty_Tier"), (error.Location, error.Field));
+        Assert.StartsWith("crm.Contacts has no field 'Loyalty_Tier'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
+    public async Task Validate_CrmUnreachable_WhatTheBuiltInSchemaKnowsIsStillChecked_ErrorsStayErrors()
+    {
+        var yaml = ConfigText.ContactsFlow("""
+                  Full_Name: "{firstName} {lastName}"
+                  Lead_Source: "'Web Shop'"
+                  Email_Opt_Out: tags
+                  Account_Name: { fields: { ids: id } }
+            """);
+
+        var report = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: false), TestContext.Current.CancellationToken);
+
+        Assert.Equal([("Full_Name", 24), ("Lead_Source", 25), ("Email_Opt_Out", 26), ("Account_Name.ids", 27)],
+            report.Errors.Select(e => (e.Field!, e.Location.Line)));
+        Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
+    public async Task Validate_CustomMatchField_Offline_IsOneWarning_Live_IsClean()
+    {
+        var yaml = ConfigText.ContactsFlow("      Shopify_Id: id", match: "[Shopify_Id, Email]");
+
+        var offline = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: false), TestContext.Current.CancellationToken);
+        var live = await CrmEmulator.CheckAsync(yaml, emulator.Settings(reachable: true), TestContext.Current.CancellationToken);
+
+        Assert.Empty(offline.Errors);
+        Assert.Equal("Shopify_Id", Assert.Single(offline.Warnings).Field);
+        Assert.Empty(live.Errors);
+        Assert.Empty(live.Warnings);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Connectors.Core.Configuration;
+using Connectors.Core.Flows;
 
 namespace Connectors.Core.Tests.Configuration;
 
@@ -69,6 +70,9 @@ public sealed class ConfigLoaderTests
         { "no mapping", "flows:\n  f:\n    from: shop.customers\n    to: crm.Contacts\n", 13, 5, "f", null, "has no 'mapping'" },
         { "mapping is a list", "flows:\n  f:\n    from: shop.customers\n    to: crm.Contacts\n    mapping: [Email]\n", 15, 14, "f", null, "'mapping' maps target fields" },
         { "match is a map", "flows:\n  f:\n    from: shop.customers\n    to: crm.Contacts\n    match: {a: b}\n    mapping:\n      Email: email\n", 15, 12, "f", "match", "'match' is a field name" },
+        { "unknown write mode", "flows:\n  f:\n    from: shop.customers\n    to: crm.Contacts\n    match: [Email]\n    writes: never\n    mapping:\n      Email: email\n", 16, 13, "f", "writes", "'writes' is create-or-update (the default) or update-only" },
+        { "update-only without match", "flows:\n  f:\n    from: shop.customers\n    to: crm.Contacts\n    writes: update-only\n    mapping:\n      Email: email\n", 15, 13, "f", "writes", "'writes: update-only' needs 'match'" },
+        { "writes on a two-way flow", "flows:\n  f:\n    from: crm.Contacts\n    to: shop.customers\n    direction: two-way\n    match: [email]\n    writes: update-only\n    mapping:\n      email: Email\n    reverse:\n      Email: email\n", 17, 13, "f", "writes", "'writes' belongs to one-way flows" },
         { "unresolved env reference", "!systems:\n  shop:\n    type: shopify\n    settings:\n      shopUrl: ${env:NOT_SET_ANYWHERE}\nflows: {}\n", 5, 16, null, "shop.shopUrl", "${env:NOT_SET_ANYWHERE} does not resolve" },
         { "unresolved secret reference", "!systems:\n  shop:\n    type: shopify\n    settings:\n      accessToken: ${secret:MISSING_TOKEN}\nflows: {}\n", 5, 20, null, "shop.accessToken", "${secret:MISSING_TOKEN} does not resolve" },
         { "setting is a list", "!systems:\n  shop:\n    type: shopify\n    settings:\n      scopes: [a, b]\nflows: {}\n", 5, 15, null, "shop.scopes", "a setting must be a single value" },
@@ -93,6 +97,38 @@ public sealed class ConfigLoaderTests
         Assert.Equal(new SourceLocation("bad.yaml", line, column), match.Location);
         Assert.Equal(flow, match.Flow);
         Assert.Equal(field, match.Field);
+    }
+
+    [Fact]
+    public void Parse_Writes_DefaultsToCreateOrUpdate_UpdateOnlyReachesTheCompiledFlow()
+    {
+        var config = ConfigLoader.Parse(ValidSystems + """
+
+            flows:
+              customers:
+                from: shop.customers
+                to: crm.Contacts
+                match: [Email]
+                mapping:
+                  Email: email
+              scores:
+                from: shop.customers
+                to: crm.Contacts
+                match: [Email]
+                writes: update-only
+                mapping:
+                  Email: email
+              explicit:
+                from: shop.customers
+                to: crm.Contacts
+                writes: create-or-update
+                mapping:
+                  Email: email
+            """, "installation.yaml", Secrets);
+
+        Assert.Equal([WriteMode.CreateOrUpdate, WriteMode.UpdateOnly, WriteMode.CreateOrUpdate], config.Flows.Select(f => f.Writes));
+        Assert.Equal(WriteMode.UpdateOnly, config.Compile(config.Flow("scores")).Writes);
+        Assert.Equal(WriteMode.CreateOrUpdate, config.Compile(config.Flow("customers")).Writes);
     }
 
     [Fact]
