@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Data.Tables.Sas;
 using Azure.Storage.Queues;
 
 namespace Connectors.Azure;
@@ -7,8 +8,9 @@ namespace Connectors.Azure;
 /// <summary>
 /// How to reach one Azure Storage account (or Azurite): by connection string or by an Entra ID
 /// credential. It creates the queue and table clients the connectors use, with the settings they need
-/// (base64 queue messages, a service version the emulator accepts). It never shows its key: not in
-/// <see cref="ToString"/>, not in an exception.
+/// (base64 queue messages, a service version the emulator accepts). With a connection string, requests
+/// are signed with an account SAS made from the key (<see cref="AccountSas"/>), not with the key itself.
+/// It never shows its key: not in <see cref="ToString"/>, not in an exception.
 /// </summary>
 public sealed class AzureStorageAccount
 {
@@ -22,6 +24,10 @@ public sealed class AzureStorageAccount
 
     private readonly int _maxRetries;
     private readonly string? _connectionString;
+    private readonly QueueServiceClient? _keyedQueues;
+    private readonly TableServiceClient? _keyedTables;
+    private readonly AccountSas? _queueSas;
+    private readonly AccountSas? _tableSas;
     private readonly TokenCredential? _credential;
     private readonly Uri? _queueServiceUri;
     private readonly Uri? _tableServiceUri;
@@ -29,6 +35,19 @@ public sealed class AzureStorageAccount
     private AzureStorageAccount(string name, bool isEmulator, int maxRetries, string? connectionString, TokenCredential? credential, Uri? queueServiceUri, Uri? tableServiceUri)
     {
         _maxRetries = maxRetries;
+        if (connectionString is not null)
+        {
+            _keyedQueues = new QueueServiceClient(connectionString, isEmulator ? new QueueClientOptions(EmulatorQueueVersion) : new QueueClientOptions());
+            _keyedTables = new TableServiceClient(connectionString);
+            if (_keyedQueues.CanGenerateAccountSasUri)
+            {
+                // The service checks a signature against its own clock, so these are made on the real one.
+                _queueSas = new AccountSas(expiresOn => _keyedQueues.GenerateAccountSasUri(
+                    global::Azure.Storage.Sas.AccountSasPermissions.All, expiresOn, global::Azure.Storage.Sas.AccountSasResourceTypes.All).Query, TimeProvider.System);
+                _tableSas = new AccountSas(expiresOn => _keyedTables.GenerateSasUri(
+                    TableAccountSasPermissions.All, TableAccountSasResourceTypes.All, expiresOn).Query, TimeProvider.System);
+            }
+        }
         Name = name;
         IsEmulator = isEmulator;
         _connectionString = connectionString;
@@ -97,6 +116,11 @@ public sealed class AzureStorageAccount
         options.MessageEncoding = QueueMessageEncoding.Base64;
         options.Retry.MaxRetries = _maxRetries;
         configure?.Invoke(options);
+        if (_queueSas is not null)
+        {
+            options.AddPolicy(_queueSas, HttpPipelinePosition.PerCall);
+            return new QueueClient(_keyedQueues!.GetQueueClient(queueName).Uri, _queueSas.Credential, options);
+        }
         return _connectionString is not null
             ? new QueueClient(_connectionString, queueName, options)
             : new QueueServiceClient(_queueServiceUri!, _credential!, options).GetQueueClient(queueName);
@@ -107,6 +131,11 @@ public sealed class AzureStorageAccount
     {
         var options = new TableClientOptions();
         options.Retry.MaxRetries = _maxRetries;
+        if (_tableSas is not null)
+        {
+            options.AddPolicy(_tableSas, HttpPipelinePosition.PerCall);
+            return new TableServiceClient(_keyedTables!.Uri, _tableSas.Credential, options).GetTableClient(tableName);
+        }
         return _connectionString is not null
             ? new TableClient(_connectionString, tableName, options)
             : new TableServiceClient(_tableServiceUri!, _credential!, options).GetTableClient(tableName);

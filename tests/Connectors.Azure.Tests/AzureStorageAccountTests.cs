@@ -1,7 +1,12 @@
+using System.Text.RegularExpressions;
+using Azure.Core;
+using Azure.Storage.Queues;
+using Azure.Storage.Sas;
 using Connectors.Azure.Queue;
 using Connectors.Azure.State;
 using Connectors.Azure.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connectors.Azure.Tests;
 
@@ -53,5 +58,38 @@ public sealed class AzureStorageAccountTests(AzuriteFixture azurite)
         Assert.NotNull(storeError);
         Assert.DoesNotContain(Key, queueError.ToString());
         Assert.DoesNotContain(Key, storeError.ToString());
+        // Requests are signed with an account SAS made from the key: its signature is a secret too.
+        Assert.DoesNotMatch(SignatureShown, queueError.ToString());
+        Assert.DoesNotMatch(SignatureShown, storeError.ToString());
+    }
+
+    private static readonly Regex SignatureShown = new("sig=(?!REDACTED)[^&\\s]", RegexOptions.IgnoreCase);
+
+    [Fact]
+    public async Task AccountSas_RunningOut_IsRenewedBeforeTheRequest_AndTheRequestSucceeds()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keyed = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions(QueueClientOptions.ServiceVersion.V2026_06_06));
+        var signed = new List<DateTimeOffset>();
+        var sas = new AccountSas(expiresOn =>
+        {
+            signed.Add(expiresOn);
+            return keyed.GenerateAccountSasUri(AccountSasPermissions.All, expiresOn, AccountSasResourceTypes.All).Query;
+        }, clock);
+        var options = new QueueClientOptions(QueueClientOptions.ServiceVersion.V2026_06_06);
+        options.AddPolicy(sas, HttpPipelinePosition.PerCall);
+        var queue = new QueueClient(keyed.GetQueueClient(TestNames.Queue()).Uri, sas.Credential, options);
+
+        await queue.CreateAsync(cancellationToken: TestContext.Current.CancellationToken);
+        clock.Advance(AccountSas.Lifetime - TimeSpan.FromHours(2));
+        await queue.SendMessageAsync("still the first signature", TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        await queue.SendMessageAsync("a renewed signature", TestContext.Current.CancellationToken);
+        var properties = await queue.GetPropertiesAsync(TestContext.Current.CancellationToken);
+        await queue.DeleteAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, signed.Count);
+        Assert.Equal(clock.GetUtcNow() + AccountSas.Lifetime, signed[1]);
+        Assert.Equal(2, properties.Value.ApproximateMessagesCount);
     }
 }
