@@ -67,6 +67,19 @@ public sealed class MappingFailureTests
     }
 
     [Fact]
+    public void Apply_StringFieldHoldingNull_AsRecordsBuiltInCodeHaveIt_IsAbsent_NotACrash()
+    {
+        var mapping = MappingCompiler.Compile(new Dictionary<string, string> { ["Email"] = "email | email", ["Name"] = "name ?? 'Unknown'" });
+        // new JValue((string?)null) is a String-typed token with no value, unlike the JSON literal null.
+        var record = new JObject { ["email"] = (string?)null, ["name"] = (string?)null };
+
+        var payload = mapping.Apply(record);
+
+        Assert.True(payload["Email"] is null || payload["Email"]!.Type == JTokenType.Null);
+        Assert.Equal("Unknown", (string?)payload["Name"]);
+    }
+
+    [Fact]
     public void Apply_DateTypedValueFromALenientReader_IsReadAsItsInstant()
     {
         var mapping = MappingCompiler.Compile(new Dictionary<string, string> { ["Day"] = "created_at | date('yyyy-MM-dd HH:mm', 'Asia/Tokyo')" });

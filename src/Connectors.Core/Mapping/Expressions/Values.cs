@@ -28,8 +28,12 @@ internal static class Values
     /// <summary>A shared boolean.</summary>
     public static JValue Bool(bool value) => value ? True : False;
 
-    /// <summary>Whether a value counts as missing: nothing, JSON null or undefined.</summary>
-    public static bool IsAbsent(JToken? value) => value is null || value.Type is JTokenType.Null or JTokenType.Undefined;
+    /// <summary>
+    /// Whether a value counts as missing: nothing, JSON null or undefined, or a string token without a value
+    /// (what <c>new JValue((string?)null)</c> makes in records built in code).
+    /// </summary>
+    public static bool IsAbsent(JToken? value) =>
+        value is null || value.Type is JTokenType.Null or JTokenType.Undefined || value is JValue { Type: JTokenType.String, Value: null };
 
     /// <summary>Whether a value counts as missing for <c>??</c> and <c>default</c>: absent, or an empty string.</summary>
     public static bool IsBlank(JToken? value) =>
