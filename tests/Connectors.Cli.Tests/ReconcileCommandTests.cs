@@ -69,6 +69,51 @@ public sealed class ReconcileCommandTests
         }
     }
 
+    [Fact]
+    public async Task Commands_OnAConfigUsingAShippedDefaultMapping_LoadIt_ReconcileAndTheFunctionApp()
+    {
+        await using var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, TimeProvider.System, Token);
+        await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), TimeProvider.System, Token);
+        shop.Seed(10, seed: 4);
+        var folder = Directory.CreateTempSubdirectory("connectors-cli-");
+        try
+        {
+            var config = Path.Combine(folder.FullName, "connectors.yaml");
+            await File.WriteAllTextAsync(config, $$"""
+                systems:
+                  shop:
+                    type: shopify
+                    settings: { shopUrl: "{{shop.ShopUrl}}", apiVersion: "2025-10", accessToken: {{shop.AccessToken}} }
+                  crm:
+                    type: zoho
+                    settings:
+                      accountsUrl: "{{crm.AccountsUrl}}"
+                      apiDomain: "{{crm.ApiDomain}}"
+                      clientId: {{crm.ClientId}}
+                      clientSecret: {{crm.ClientSecret}}
+                      refreshToken: {{crm.RefreshToken}}
+                flows:
+                  customers:
+                    from: shop.customers
+                    to: crm.Contacts
+                    match: Email
+                    mapping: { use: shopify-customers-to-zoho-contacts }
+                """, Token);
+
+            // 4: drift found (the ten customers are not in the CRM yet); 2 would be the config refused.
+            var reconciled = await RunAsync("reconcile", "--config", config, "--reports", Path.Combine(folder.FullName, "reports"));
+            await using var app = AppRuntime.Build(new FileInfo(config), null, new Connectors.Functions.Hosting.FunctionAppSettings(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+
+            Assert.Equal(4, reconciled);
+            Assert.Equal(["customers"], app.Host.FlowNames);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static Task<int> RunAsync(params string[] args) =>
         new RootCommand { ReconcileCommand.Create(), StatusCommand.Create() }.Parse(args).InvokeAsync(cancellationToken: Token);
 }

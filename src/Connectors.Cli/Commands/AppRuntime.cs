@@ -10,7 +10,7 @@ internal static class AppRuntime
 {
     public static FunctionApp Build(FileInfo configFile, FileInfo? state, FunctionAppSettings settings, ILoggerFactory logging)
     {
-        var config = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+        var config = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver(), SystemTypes.DefaultMappings);
         var storage = HostStorage.Choose(settings, CommandOptions.StatePath(state, configFile), TimeProvider.System, logging);
         try
         {

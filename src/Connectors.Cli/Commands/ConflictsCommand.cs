@@ -72,7 +72,7 @@ internal static class ConflictsCommand
         var console = AnsiConsole.Console;
         try
         {
-            var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+            var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver(), SystemTypes.DefaultMappings);
             await using var host = ConnectorHost.Build(loaded, CommandOptions.StatePath(state, configFile), TimeProvider.System, NullLoggerFactory.Instance);
             return await action(host, console);
         }

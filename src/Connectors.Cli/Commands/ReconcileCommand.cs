@@ -34,7 +34,7 @@ internal static class ReconcileCommand
             var console = AnsiConsole.Console;
             try
             {
-                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver());
+                var loaded = ConfigLoader.Load(configFile.FullName, new EnvironmentSecretResolver(), SystemTypes.DefaultMappings);
                 var statePath = CommandOptions.StatePath(parse.GetValue(state), configFile);
                 var reportFolder = parse.GetValue(reports)?.FullName ?? Path.Combine(configFile.DirectoryName ?? ".", ".connectors", "reports");
                 var workFolder = Path.Combine(Path.GetDirectoryName(statePath) ?? ".", "reconcile");
