@@ -22,32 +22,14 @@ public sealed class ReconcileCommandTests
         try
         {
             var config = Path.Combine(folder.FullName, "connectors.yaml");
-            await File.WriteAllTextAsync(config, $$"""
-                systems:
-                  shop:
-                    type: shopify
-                    settings: { shopUrl: "{{shop.ShopUrl}}", apiVersion: "2025-10", accessToken: {{shop.AccessToken}} }
-                  crm:
-                    type: zoho
-                    settings:
-                      accountsUrl: "{{crm.AccountsUrl}}"
-                      apiDomain: "{{crm.ApiDomain}}"
-                      uploadUrl: "{{crm.UploadUrl}}"
-                      clientId: {{crm.ClientId}}
-                      clientSecret: {{crm.ClientSecret}}
-                      refreshToken: {{crm.RefreshToken}}
-                flows:
-                  customers:
-                    from: shop.customers
-                    to: crm.Contacts
-                    match: Email
+            await WriteConfigAsync(config, shop, crm, """
                     mapping:
                       Email: defaultEmailAddress.emailAddress | trim | lower
                       Last_Name: lastName | trim
                     reconcile:
                       schedule: "0 0 2 * * *"
                       deletes: ignore
-                """, Token);
+                """);
             var reports = Path.Combine(folder.FullName, "reports");
 
             var found = await RunAsync("reconcile", "--config", config, "--reports", reports);
@@ -79,26 +61,9 @@ public sealed class ReconcileCommandTests
         try
         {
             var config = Path.Combine(folder.FullName, "connectors.yaml");
-            await File.WriteAllTextAsync(config, $$"""
-                systems:
-                  shop:
-                    type: shopify
-                    settings: { shopUrl: "{{shop.ShopUrl}}", apiVersion: "2025-10", accessToken: {{shop.AccessToken}} }
-                  crm:
-                    type: zoho
-                    settings:
-                      accountsUrl: "{{crm.AccountsUrl}}"
-                      apiDomain: "{{crm.ApiDomain}}"
-                      clientId: {{crm.ClientId}}
-                      clientSecret: {{crm.ClientSecret}}
-                      refreshToken: {{crm.RefreshToken}}
-                flows:
-                  customers:
-                    from: shop.customers
-                    to: crm.Contacts
-                    match: Email
+            await WriteConfigAsync(config, shop, crm, """
                     mapping: { use: shopify-customers-to-zoho-contacts }
-                """, Token);
+                """);
 
             // 4: drift found (the ten customers are not in the CRM yet); 2 would be the config refused.
             var reconciled = await RunAsync("reconcile", "--config", config, "--reports", Path.Combine(folder.FullName, "reports"));
@@ -113,6 +78,30 @@ public sealed class ReconcileCommandTests
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>A config of the two emulators and one flow <c>customers</c>, shop to CRM by e-mail, with <paramref name="flowKeys"/> added to the flow.</summary>
+    private static Task WriteConfigAsync(string path, ShopifySandbox shop, ZohoSandbox crm, string flowKeys) =>
+        File.WriteAllTextAsync(path, $$"""
+            systems:
+              shop:
+                type: shopify
+                settings: { shopUrl: "{{shop.ShopUrl}}", apiVersion: "2025-10", accessToken: {{shop.AccessToken}} }
+              crm:
+                type: zoho
+                settings:
+                  accountsUrl: "{{crm.AccountsUrl}}"
+                  apiDomain: "{{crm.ApiDomain}}"
+                  uploadUrl: "{{crm.UploadUrl}}"
+                  clientId: {{crm.ClientId}}
+                  clientSecret: {{crm.ClientSecret}}
+                  refreshToken: {{crm.RefreshToken}}
+            flows:
+              customers:
+                from: shop.customers
+                to: crm.Contacts
+                match: Email
+            {{flowKeys.TrimEnd()}}
+            """, Token);
 
     private static Task<int> RunAsync(params string[] args) =>
         new RootCommand { ReconcileCommand.Create(), StatusCommand.Create() }.Parse(args).InvokeAsync(cancellationToken: Token);
