@@ -1,3 +1,4 @@
+using Connectors.Core.Webhooks;
 using Connectors.Core.Connectors;
 using Connectors.Core.Http;
 using Connectors.Core.Resilience;
@@ -60,7 +61,7 @@ public static class ShopifyServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(options.WebhookSecret))
         {
-            var secrets = new ShopifyWebhookSecrets(options.WebhookSecret, options.PreviousWebhookSecret, options.PreviousWebhookSecretValidUntil);
+            var secrets = new WebhookSecrets(options.WebhookSecret, options.PreviousWebhookSecret, options.PreviousWebhookSecretValidUntil);
             services.AddKeyedSingleton(system, (provider, _) => new ShopifyWebhooks(secrets, provider.GetRequiredService<TimeProvider>()));
         }
         return services;

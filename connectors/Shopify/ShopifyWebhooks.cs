@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+
+using Connectors.Core.Webhooks;
 
 namespace Connectors.Shopify;
 
@@ -34,14 +35,13 @@ public sealed class ShopifyWebhooks
     /// <summary>When the event fired.</summary>
     public const string TriggeredAtHeader = "X-Shopify-Triggered-At";
 
-    private const int HmacLength = 32;
     private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
 
-    private readonly ShopifyWebhookSecrets _secrets;
+    private readonly WebhookSecrets _secrets;
     private readonly TimeProvider _clock;
 
     /// <summary>Creates a verifier for one app's secrets.</summary>
-    public ShopifyWebhooks(ShopifyWebhookSecrets secrets, TimeProvider clock)
+    public ShopifyWebhooks(WebhookSecrets secrets, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(clock);
@@ -53,7 +53,7 @@ public sealed class ShopifyWebhooks
     public static string Sign(ReadOnlySpan<byte> body, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        return HmacSha256Signature.Sign(body, Encoding.UTF8.GetBytes(secret));
     }
 
     /// <summary>Verifies a delivery and, if it is genuine, reads its headers and the record id and stamp from its body.</summary>
@@ -65,25 +65,10 @@ public sealed class ShopifyWebhooks
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in headers) byName[name] = value;
 
-        if (!byName.TryGetValue(HmacHeader, out var signature) || string.IsNullOrWhiteSpace(signature))
+        var check = HmacSha256Signature.Check(body, byName.GetValueOrDefault(HmacHeader), _secrets, _clock.GetUtcNow());
+        if (HmacSha256Signature.Reason(check, HmacHeader) is { } refused)
         {
-            return new ShopifyWebhookVerification.Rejected($"The {HmacHeader} header is missing.");
-        }
-        Span<byte> claimed = stackalloc byte[HmacLength];
-        if (!Convert.TryFromBase64String(signature.Trim(), claimed, out var claimedLength) || claimedLength != HmacLength)
-        {
-            return new ShopifyWebhookVerification.Rejected($"The {HmacHeader} header is not a base64 HMAC-SHA256.");
-        }
-
-        var matchesCurrent = Matches(body, _secrets.Current, claimed);
-        // The previous secret is checked whenever one is configured, so timing does not tell which one matched.
-        var matchesPrevious = _secrets.Previous is { } previous && Matches(body, previous, claimed);
-        var withinRotation = _secrets.PreviousValidUntil is { } until && _clock.GetUtcNow() < until;
-        if (!matchesCurrent && !(matchesPrevious && withinRotation))
-        {
-            return new ShopifyWebhookVerification.Rejected(matchesPrevious
-                ? "The delivery is signed with the previous secret, whose rotation window has ended."
-                : "The signature does not match the body.");
+            return new ShopifyWebhookVerification.Rejected(refused);
         }
 
         if (!byName.TryGetValue(TopicHeader, out var topic) || string.IsNullOrWhiteSpace(topic))
@@ -102,16 +87,9 @@ public sealed class ShopifyWebhooks
             ValueOf(byName, WebhookIdHeader),
             ValueOf(byName, ApiVersionHeader),
             DateTimeOffset.TryParse(ValueOf(byName, TriggeredAtHeader), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : null,
-            SignedWithPreviousSecret: !matchesCurrent,
+            SignedWithPreviousSecret: check == SignatureCheck.ValidWithPrevious,
             recordId,
             recordModified));
-    }
-
-    private static bool Matches(ReadOnlySpan<byte> body, string secret, ReadOnlySpan<byte> claimed)
-    {
-        Span<byte> expected = stackalloc byte[HmacLength];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, claimed);
     }
 
     private static string? ValueOf(Dictionary<string, string> headers, string name) =>

@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+
+using Connectors.Core.Webhooks;
 
 namespace Connectors.Typeform;
 
@@ -20,10 +21,9 @@ public sealed class TypeformWebhooks
     /// <summary>The prefix of the signature's value.</summary>
     public const string SignaturePrefix = "sha256=";
 
-    private const int HmacLength = 32;
     private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
 
-    private readonly string _secret;
+    private readonly WebhookSecrets _secrets;
     private readonly string _formId;
 
     /// <summary>Creates a verifier for one form's webhook.</summary>
@@ -33,7 +33,7 @@ public sealed class TypeformWebhooks
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
         ArgumentException.ThrowIfNullOrEmpty(formId);
-        _secret = secret;
+        _secrets = new WebhookSecrets(secret);
         _formId = formId;
     }
 
@@ -41,7 +41,7 @@ public sealed class TypeformWebhooks
     public static string Sign(ReadOnlySpan<byte> body, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return SignaturePrefix + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        return SignaturePrefix + HmacSha256Signature.Sign(body, Encoding.UTF8.GetBytes(secret));
     }
 
     /// <summary>Verifies a delivery and, if it is genuine, reads the event and the response it is about.</summary>
@@ -56,17 +56,16 @@ public sealed class TypeformWebhooks
             return new TypeformWebhookVerification.Rejected($"The {SignatureHeader} header is missing.");
         }
         signature = signature.Trim();
-        Span<byte> claimed = stackalloc byte[HmacLength];
-        if (!signature.StartsWith(SignaturePrefix, StringComparison.Ordinal)
-            || !Convert.TryFromBase64String(signature[SignaturePrefix.Length..], claimed, out var claimedLength) || claimedLength != HmacLength)
+        // Typeform rotates nothing: one secret, so the check's clock never matters.
+        var check = signature.StartsWith(SignaturePrefix, StringComparison.Ordinal)
+            ? HmacSha256Signature.Check(body, signature[SignaturePrefix.Length..], _secrets, DateTimeOffset.MinValue)
+            : SignatureCheck.Malformed;
+        switch (check)
         {
-            return new TypeformWebhookVerification.Rejected($"The {SignatureHeader} header is not sha256= and a base64 HMAC-SHA256.");
-        }
-        Span<byte> expected = stackalloc byte[HmacLength];
-        HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), body, expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, claimed))
-        {
-            return new TypeformWebhookVerification.Rejected("The signature does not match the body.");
+            case SignatureCheck.Malformed or SignatureCheck.Missing:
+                return new TypeformWebhookVerification.Rejected($"The {SignatureHeader} header is not sha256= and a base64 HMAC-SHA256.");
+            case not SignatureCheck.Valid:
+                return new TypeformWebhookVerification.Rejected("The signature does not match the body.");
         }
         return Read(body);
     }

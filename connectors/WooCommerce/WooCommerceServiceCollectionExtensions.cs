@@ -1,3 +1,4 @@
+using Connectors.Core.Webhooks;
 using Connectors.Core.Connectors;
 using Connectors.Core.Http;
 using Connectors.Core.Resilience;
@@ -52,7 +53,7 @@ public static class WooCommerceServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(options.WebhookSecret))
         {
-            var secrets = new WooCommerceWebhookSecrets(options.WebhookSecret, options.PreviousWebhookSecret, options.PreviousWebhookSecretValidUntil);
+            var secrets = new WebhookSecrets(options.WebhookSecret, options.PreviousWebhookSecret, options.PreviousWebhookSecretValidUntil);
             services.AddKeyedSingleton(system, (provider, _) => new WooCommerceWebhooks(secrets, provider.GetRequiredService<TimeProvider>()));
         }
         return services;

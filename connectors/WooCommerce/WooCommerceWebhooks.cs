@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+
+using Connectors.Core.Webhooks;
 
 namespace Connectors.WooCommerce;
 
@@ -38,7 +39,6 @@ public sealed partial class WooCommerceWebhooks
     /// <summary>The store's home URL.</summary>
     public const string SourceHeader = "X-WC-Webhook-Source";
 
-    private const int HmacLength = 32;
     private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
 
     // wp_specialchars_decode( $text, ENT_QUOTES ): the quote, ampersand and angle-bracket entities, named, decimal
@@ -49,11 +49,11 @@ public sealed partial class WooCommerceWebhooks
         ["lt"] = "<", ["#60"] = "<", ["gt"] = ">", ["#62"] = ">", ["amp"] = "&", ["#38"] = "&", ["#x26"] = "&",
     };
 
-    private readonly WooCommerceWebhookSecrets _secrets;
+    private readonly WebhookSecrets _secrets;
     private readonly TimeProvider _clock;
 
     /// <summary>Creates a verifier for one store's webhook secrets.</summary>
-    public WooCommerceWebhooks(WooCommerceWebhookSecrets secrets, TimeProvider clock)
+    public WooCommerceWebhooks(WebhookSecrets secrets, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(clock);
@@ -68,7 +68,7 @@ public sealed partial class WooCommerceWebhooks
     public static string Sign(ReadOnlySpan<byte> body, string secret)
     {
         ArgumentException.ThrowIfNullOrEmpty(secret);
-        return Convert.ToBase64String(HMACSHA256.HashData(SigningKeyOf(secret), body));
+        return HmacSha256Signature.Sign(body, SigningKeyOf(secret));
     }
 
     /// <summary>
@@ -103,25 +103,10 @@ public sealed partial class WooCommerceWebhooks
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in headers) byName[name] = value;
 
-        if (!byName.TryGetValue(SignatureHeader, out var signature) || string.IsNullOrWhiteSpace(signature))
+        var check = HmacSha256Signature.Check(body, byName.GetValueOrDefault(SignatureHeader), _secrets, _clock.GetUtcNow(), SigningKeyOf);
+        if (HmacSha256Signature.Reason(check, SignatureHeader) is { } refused)
         {
-            return new WooCommerceWebhookVerification.Rejected($"The {SignatureHeader} header is missing.");
-        }
-        Span<byte> claimed = stackalloc byte[HmacLength];
-        if (!Convert.TryFromBase64String(signature.Trim(), claimed, out var claimedLength) || claimedLength != HmacLength)
-        {
-            return new WooCommerceWebhookVerification.Rejected($"The {SignatureHeader} header is not a base64 HMAC-SHA256.");
-        }
-
-        var matchesCurrent = Matches(body, _secrets.Current, claimed);
-        // The previous secret is checked whenever one is configured, so timing does not tell which one matched.
-        var matchesPrevious = _secrets.Previous is { } previous && Matches(body, previous, claimed);
-        var withinRotation = _secrets.PreviousValidUntil is { } until && _clock.GetUtcNow() < until;
-        if (!matchesCurrent && !(matchesPrevious && withinRotation))
-        {
-            return new WooCommerceWebhookVerification.Rejected(matchesPrevious
-                ? "The delivery is signed with the previous secret, whose rotation window has ended."
-                : "The signature does not match the body.");
+            return new WooCommerceWebhookVerification.Rejected(refused);
         }
 
         if (ValueOf(byName, TopicHeader) is not { } topic)
@@ -139,7 +124,7 @@ public sealed partial class WooCommerceWebhooks
             ValueOf(byName, WebhookIdHeader),
             ValueOf(byName, DeliveryIdHeader),
             ValueOf(byName, SourceHeader),
-            SignedWithPreviousSecret: !matchesCurrent,
+            SignedWithPreviousSecret: check == SignatureCheck.ValidWithPrevious,
             recordId,
             recordModified));
     }
@@ -161,13 +146,6 @@ public sealed partial class WooCommerceWebhooks
 
     [GeneratedRegex("&(quot|lt|gt|amp|#0*(?:39|34|60|62|38)|#[xX]0*(?:27|22|26));", RegexOptions.CultureInvariant)]
     private static partial Regex Entity();
-
-    private static bool Matches(ReadOnlySpan<byte> body, string secret, ReadOnlySpan<byte> claimed)
-    {
-        Span<byte> expected = stackalloc byte[HmacLength];
-        HMACSHA256.HashData(SigningKeyOf(secret), body, expected);
-        return CryptographicOperations.FixedTimeEquals(expected, claimed);
-    }
 
     private static string? ValueOf(Dictionary<string, string> headers, string name) =>
         headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

@@ -1,3 +1,4 @@
+using Connectors.Core.Webhooks;
 using System.Text;
 using Connectors.Testing;
 
@@ -18,7 +19,7 @@ public sealed class ShopifyWebhooksTests
     [Fact]
     public void Verify_KnownVector_IsVerifiedAndHeadersAreReadWhateverTheirCase()
     {
-        var webhooks = new ShopifyWebhooks(new ShopifyWebhookSecrets(Secret), new WaitObservingClock());
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["x-shopify-hmac-sha256"] = KnownSignature,
@@ -48,7 +49,7 @@ public sealed class ShopifyWebhooksTests
     [Fact]
     public void Verify_WrongSignature_IsRejected()
     {
-        var webhooks = new ShopifyWebhooks(new ShopifyWebhookSecrets(Secret), new WaitObservingClock());
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
         var tampered = Encoding.UTF8.GetBytes("""{"id":124,"email":"jane@example.com"}""");
 
         Assert.IsType<ShopifyWebhookVerification.Rejected>(webhooks.Verify(tampered, Headers(KnownSignature)));
@@ -59,7 +60,7 @@ public sealed class ShopifyWebhooksTests
     [Fact]
     public void Verify_MissingSignature_IsRejectedNamingTheHeader()
     {
-        var webhooks = new ShopifyWebhooks(new ShopifyWebhookSecrets(Secret), new WaitObservingClock());
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
         var headers = Headers(KnownSignature).Where(h => h.Key != ShopifyWebhooks.HmacHeader);
 
         var rejected = Assert.IsType<ShopifyWebhookVerification.Rejected>(webhooks.Verify(KnownBody, headers));
@@ -71,7 +72,7 @@ public sealed class ShopifyWebhooksTests
     public void Verify_PreviousSecretDuringRotationWindow_IsAccepted()
     {
         var clock = new WaitObservingClock();
-        var secrets = new ShopifyWebhookSecrets("new-secret", previous: Secret, previousValidUntil: clock.GetUtcNow().AddHours(1));
+        var secrets = new WebhookSecrets("new-secret", previous: Secret, previousValidUntil: clock.GetUtcNow().AddHours(1));
         var webhooks = new ShopifyWebhooks(secrets, clock);
 
         var result = webhooks.Verify(KnownBody, Headers(KnownSignature));
@@ -83,7 +84,7 @@ public sealed class ShopifyWebhooksTests
     public void Verify_PreviousSecretAfterRotationWindow_IsRejected()
     {
         var clock = new WaitObservingClock();
-        var secrets = new ShopifyWebhookSecrets("new-secret", previous: Secret, previousValidUntil: clock.GetUtcNow().AddHours(1));
+        var secrets = new WebhookSecrets("new-secret", previous: Secret, previousValidUntil: clock.GetUtcNow().AddHours(1));
         var webhooks = new ShopifyWebhooks(secrets, clock);
         clock.Advance(TimeSpan.FromHours(1));
 
@@ -97,7 +98,7 @@ public sealed class ShopifyWebhooksTests
     public void Verify_CurrentSecretDuringRotation_IsAcceptedAsCurrent()
     {
         var clock = new WaitObservingClock();
-        var secrets = new ShopifyWebhookSecrets(Secret, previous: "old-secret", previousValidUntil: clock.GetUtcNow().AddHours(1));
+        var secrets = new WebhookSecrets(Secret, previous: "old-secret", previousValidUntil: clock.GetUtcNow().AddHours(1));
 
         var result = new ShopifyWebhooks(secrets, clock).Verify(KnownBody, Headers(KnownSignature));
 
@@ -107,7 +108,7 @@ public sealed class ShopifyWebhooksTests
     [Fact]
     public void Verify_WithoutEventId_DedupesOnTheWebhookId()
     {
-        var webhooks = new ShopifyWebhooks(new ShopifyWebhookSecrets(Secret), new WaitObservingClock());
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
         var headers = Headers(KnownSignature).Where(h => h.Key != ShopifyWebhooks.EventIdHeader);
 
         var delivery = Assert.IsType<ShopifyWebhookVerification.Verified>(webhooks.Verify(KnownBody, headers)).Delivery;

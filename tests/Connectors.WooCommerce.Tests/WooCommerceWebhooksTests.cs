@@ -1,3 +1,4 @@
+using Connectors.Core.Webhooks;
 using System.Text;
 using Connectors.Testing;
 
@@ -8,7 +9,7 @@ public sealed class WooCommerceWebhooksTests
     private const string KnownBody = """{"id":123,"email":"jane@example.com"}""";
 
     private static WooCommerceWebhooks Verifier(TimeProvider clock, string current = "test-secret", string? previous = null, DateTimeOffset? until = null) =>
-        new(new WooCommerceWebhookSecrets(current, previous, until), clock);
+        new(new WebhookSecrets(current, previous, until), clock);
 
     [Fact]
     public void Sign_ReferenceArithmeticCheck_GivesTheVectorShopifysAlgorithmGives()
