@@ -152,8 +152,10 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         command.Prepare();
         foreach (var row in rows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // SQLite has no asynchronous I/O; the async form would only add a task per row, and this runs a million times.
+            command.ExecuteNonQuery();
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
