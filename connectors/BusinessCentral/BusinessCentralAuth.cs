@@ -90,7 +90,7 @@ public sealed class BusinessCentralAuth
                         error?.Error),
                 HttpStatusCode.TooManyRequests =>
                     new ConnectorException(_system, ConnectorErrorCode.Throttled, "the token endpoint throttled the token request.",
-                        error?.Error, BusinessCentralFailures.RetryAfter(response.Headers)),
+                        error?.Error, RetryAfterHeader.Of(response.Headers)),
                 _ => new ConnectorException(_system, ConnectorErrorCode.Unavailable,
                     $"the token endpoint answered {(int)status}.", error?.Error),
             };

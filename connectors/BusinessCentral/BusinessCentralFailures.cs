@@ -1,3 +1,4 @@
+using Connectors.Core.Http;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -75,15 +76,6 @@ internal static partial class BusinessCentralFailures
         status == HttpStatusCode.PreconditionFailed
         || (status == HttpStatusCode.Conflict && string.Equals(error?.Code, EntityChanged, StringComparison.Ordinal));
 
-    /// <summary>The wait a response's Retry-After asks for: seconds, or a date against the response's own Date.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseHeaders? headers)
-    {
-        var header = headers?.RetryAfter;
-        if (header is null) return null;
-        if (header.Delta is { } delta) return delta;
-        return header.Date is { } date && headers!.Date is { } sent ? date - sent : null;
-    }
-
     /// <summary>The exception for a read (or any call that cannot be answered per record) that failed as a whole.</summary>
     public static ConnectorException CallFailed(string system, string what, HttpStatusCode status, string? body, HttpResponseHeaders? headers)
     {
@@ -94,9 +86,9 @@ internal static partial class BusinessCentralFailures
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ConnectorException(system,
                 ConnectorErrorCode.AuthenticationFailed, $"{what}: Business Central refused the app's token ({detail}).", error?.Code),
             HttpStatusCode.TooManyRequests => new ConnectorException(system, ConnectorErrorCode.Throttled,
-                $"{what}: Business Central throttled the call ({detail}).", error?.Code, RetryAfter(headers)),
+                $"{what}: Business Central throttled the call ({detail}).", error?.Code, RetryAfterHeader.Of(headers)),
             HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError => new ConnectorException(system,
-                ConnectorErrorCode.Unavailable, $"{what}: Business Central failed ({detail}).", error?.Code, RetryAfter(headers)),
+                ConnectorErrorCode.Unavailable, $"{what}: Business Central failed ({detail}).", error?.Code, RetryAfterHeader.Of(headers)),
             _ when error is null && (int)status is >= 200 and < 300 => new ConnectorException(system,
                 ConnectorErrorCode.UnexpectedResponse, $"{what}: Business Central answered {(int)status} with a body that is not the expected JSON."),
             _ => new ConnectorException(system, ConnectorErrorCode.InvalidRequest, $"{what}: Business Central rejected the call ({detail}).", error?.Code),
@@ -120,7 +112,7 @@ internal static partial class BusinessCentralFailures
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 throw CallFailed(system, $"writing {source}", status, body, headers);
             case HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or >= HttpStatusCode.InternalServerError:
-                return new WriteOutcome.RetryLater(source, RetryAfter(headers) ?? TimeSpan.Zero, Describe(status, error));
+                return new WriteOutcome.RetryLater(source, RetryAfterHeader.Of(headers) ?? TimeSpan.Zero, Describe(status, error));
             default:
                 var message = error?.Message ?? $"Business Central answered {(int)status} without an error body.";
                 return new WriteOutcome.Rejected(source, error?.Code ?? $"HTTP_{(int)status}", FieldNamedIn(message), message);

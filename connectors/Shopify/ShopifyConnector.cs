@@ -1,3 +1,4 @@
+using Connectors.Core.Http;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -294,7 +295,7 @@ public sealed partial class ShopifyConnector : ISourceConnector, IDescribeStream
                     return throttledBody;
                 }
                 throw new ConnectorException(System, ConnectorErrorCode.Throttled, "Shopify answered HTTP 429 after all retries.",
-                    "429", RetryAfterOf(response));
+                    "429", RetryAfterHeader.Of(response.Headers));
             }
             if ((int)status >= 500)
             {
@@ -303,13 +304,6 @@ public sealed partial class ShopifyConnector : ISourceConnector, IDescribeStream
             throw new ConnectorException(System, ConnectorErrorCode.InvalidRequest,
                 $"Shopify refused the request (HTTP {(int)status}): {Shorten(errorBody)}");
         }
-    }
-
-    private static TimeSpan? RetryAfterOf(IApiResponse response)
-    {
-        var header = response.Headers?.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        return header?.Date is { } date && response.Headers?.Date is { } sent ? date - sent : null;
     }
 
     private static ShopifyGraphQLResponse? ParseEnvelope(string? body)

@@ -1,3 +1,4 @@
+using Connectors.Core.Http;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -205,7 +206,7 @@ public sealed class TypeformConnector : ISourceConnector
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ConnectorException(System, ConnectorErrorCode.AuthenticationFailed,
                     $"Typeform refused the access token (HTTP {(int)status}); it needs the responses:read scope.", error?.Code),
                 HttpStatusCode.TooManyRequests => new ConnectorException(System, ConnectorErrorCode.Throttled,
-                    "Typeform answered HTTP 429 after all retries.", error?.Code ?? "429", RetryAfterOf(response)),
+                    "Typeform answered HTTP 429 after all retries.", error?.Code ?? "429", RetryAfterHeader.Of(response.Headers)),
                 >= HttpStatusCode.InternalServerError => new ConnectorException(System, ConnectorErrorCode.Unavailable,
                     $"Typeform kept failing ({detail}).", error?.Code),
                 _ => new ConnectorException(System, ConnectorErrorCode.InvalidRequest,
@@ -225,13 +226,6 @@ public sealed class TypeformConnector : ISourceConnector
         {
             return null;
         }
-    }
-
-    private static TimeSpan? RetryAfterOf(IApiResponse response)
-    {
-        var header = response.Headers?.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        return header?.Date is { } date && response.Headers?.Date is { } sent ? date - sent : null;
     }
 
     private ConnectorException Unexpected(string what) =>

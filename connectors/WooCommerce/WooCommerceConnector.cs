@@ -1,3 +1,4 @@
+using Connectors.Core.Http;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -257,7 +258,7 @@ public sealed class WooCommerceConnector : ISourceConnector, IDescribeStreams, I
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ConnectorException(System, ConnectorErrorCode.AuthenticationFailed,
                     $"WooCommerce refused the REST API key (HTTP {(int)status}, {error?.Code ?? "no code"}); it needs Read access, over HTTPS.", error?.Code),
                 HttpStatusCode.TooManyRequests => new ConnectorException(System, ConnectorErrorCode.Throttled,
-                    "WooCommerce (or a proxy in front of it) answered HTTP 429 after all retries.", error?.Code ?? "429", RetryAfterOf(response)),
+                    "WooCommerce (or a proxy in front of it) answered HTTP 429 after all retries.", error?.Code ?? "429", RetryAfterHeader.Of(response.Headers)),
                 >= HttpStatusCode.InternalServerError => new ConnectorException(System, ConnectorErrorCode.Unavailable,
                     $"WooCommerce kept failing ({detail}).", error?.Code),
                 _ => new ConnectorException(System, ConnectorErrorCode.InvalidRequest,
@@ -283,13 +284,6 @@ public sealed class WooCommerceConnector : ISourceConnector, IDescribeStreams, I
         {
             return null;
         }
-    }
-
-    private static TimeSpan? RetryAfterOf(IApiResponse response)
-    {
-        var header = response.Headers?.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        return header?.Date is { } date && response.Headers?.Date is { } sent ? date - sent : null;
     }
 
     private ConnectorException Unexpected(string what) =>

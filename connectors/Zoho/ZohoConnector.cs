@@ -1,3 +1,4 @@
+using Connectors.Core.Http;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -483,7 +484,7 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector, 
         {
             429 => new ConnectorException(System, ConnectorErrorCode.Throttled,
                 $"{operation} was throttled by Zoho ({detail}) for longer than the configured maximum wait.", code ?? "TOO_MANY_REQUESTS",
-                RetryAfter(response)),
+                RetryAfterHeader.Of(response.Headers)),
             >= 500 => new ConnectorException(System, ConnectorErrorCode.Unavailable, $"{operation} kept failing ({detail}), retries included.", code),
             401 or 403 => new ConnectorException(System, ConnectorErrorCode.AuthenticationFailed, $"{operation} was refused ({detail}).", code),
             >= 400 => new ConnectorException(System, ConnectorErrorCode.InvalidRequest, $"{operation} was rejected ({detail}).", code),
@@ -521,14 +522,6 @@ public sealed partial class ZohoConnector : ISourceConnector, ITargetConnector, 
 
     private static string? ErrorContent(IApiResponse response) =>
         response.HasResponseError(out var error) && error?.Content is { Length: > 0 } content ? content : null;
-
-    private static TimeSpan? RetryAfter(IApiResponse response)
-    {
-        var header = response.Headers?.RetryAfter;
-        if (header?.Delta is { } delta) return delta;
-        // An absolute Retry-After is only meaningful against the server's own Date header.
-        return header?.Date is { } date && response.Headers?.Date is { } sent ? date - sent : null;
-    }
 
     private static string Shorten(string? message) =>
         message is null ? "" : message.Length <= 200 ? message : message[..200] + "…";

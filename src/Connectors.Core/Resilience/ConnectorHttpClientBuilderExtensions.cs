@@ -68,12 +68,5 @@ public static class ConnectorHttpClientBuilderExtensions
     }
 
     /// <summary>The wait a response asks for in its Retry-After header, if any.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage? response)
-    {
-        var header = response?.Headers.RetryAfter;
-        if (header is null) return null;
-        if (header.Delta is { } delta) return delta;
-        // An absolute Retry-After is only meaningful against the server's own Date header.
-        return header.Date is { } date && response!.Headers.Date is { } sent ? date - sent : null;
-    }
+    public static TimeSpan? RetryAfter(HttpResponseMessage? response) => RetryAfterHeader.Of(response?.Headers);
 }
