@@ -14,8 +14,11 @@ namespace Connectors.Shopify;
 // line, a page of records at a time, in the record shape ReadChangedAsync gives.
 public sealed partial class ShopifyConnector : IBulkSource
 {
-    /// <summary>Records handed on per page while a bulk operation's result file is streamed.</summary>
-    public const int BulkReadChunk = 1_000;
+    /// <summary>
+    /// Records handed on per page while a bulk operation's result file is streamed: few, so that a caller working a page at a
+    /// time holds little at once and the parsed records are collected while young.
+    /// </summary>
+    public const int BulkReadChunk = 100;
 
     private const string RunBulkQueryMutation = """
         mutation RunBulkQuery($query: String!, $groupObjects: Boolean!) {
@@ -149,22 +152,21 @@ public sealed partial class ShopifyConnector : IBulkSource
                 $"The result file of bulk operation {id} of {source.Name} could not be downloaded (HTTP {(int)response.StatusCode}).");
         }
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        // One reader over the whole file, not one per line: a million lines would otherwise cost a million line strings
+        // and reader buffers. Dates stay the strings Shopify sent, as in the paged reads' answers.
+        using var json = new JsonTextReader(text) { SupportMultipleContent = true, DateParseHandling = DateParseHandling.None };
         var records = new List<Record>(BulkReadChunk);
         // A record is complete when the next root line starts (or the file ends): its nested items come in between.
         JObject? pending = null;
         JArray? items = null;
-        var number = 0L;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        while (await ReadLineAsync(json, id, cancellationToken).ConfigureAwait(false) is { } node)
         {
-            number++;
-            if (line.Length == 0) continue;
-            var node = ParseLine(line, id, number);
             if (node.Property(ParentIdField) is { } parent)
             {
                 if (items is null || pending is null || (string?)parent.Value != pending.Value<string>("id"))
                 {
-                    throw Unexpected($"line {number} of bulk operation {id} belongs to {(string?)parent.Value}, which is not the node before it.");
+                    throw Unexpected($"line {json.LineNumber} of bulk operation {id} belongs to {(string?)parent.Value}, which is not the node before it.");
                 }
                 parent.Remove();
                 items.Add(node);
@@ -205,17 +207,20 @@ public sealed partial class ShopifyConnector : IBulkSource
         }
     }
 
-    private JObject ParseLine(string line, string id, long number)
+    // Line positions are not kept on the nodes: the records never point back into the file.
+    private static readonly JsonLoadSettings BulkLineSettings = new() { LineInfoHandling = LineInfoHandling.Ignore };
+
+    /// <summary>The next line's object, or <see langword="null"/> at the end of the file.</summary>
+    private async Task<JObject?> ReadLineAsync(JsonTextReader json, string id, CancellationToken cancellationToken)
     {
         try
         {
-            // Dates stay the strings Shopify sent, as in the paged reads' answers.
-            using var json = new JsonTextReader(new StringReader(line)) { DateParseHandling = DateParseHandling.None };
-            return JObject.Load(json);
+            if (!await json.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            if (json.TokenType == JsonToken.StartObject) return await JObject.LoadAsync(json, BulkLineSettings, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonReaderException)
         {
-            throw Unexpected($"line {number} of bulk operation {id} is not a JSON object.");
         }
+        throw Unexpected($"line {json.LineNumber} of bulk operation {id} is not a JSON object.");
     }
 }

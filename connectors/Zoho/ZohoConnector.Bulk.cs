@@ -24,8 +24,11 @@ public sealed partial class ZohoConnector : IRecordDeleter, IDeletedRecordSource
     /// <summary>Records in one bulk write file (one CSV in one ZIP).</summary>
     public const int MaxRecordsPerBulkFile = 25_000;
 
-    /// <summary>Records handed on per page while a bulk read result is streamed from its file.</summary>
-    public const int BulkReadChunk = 1_000;
+    /// <summary>
+    /// Records handed on per page while a bulk read result is streamed from its file: few, so that a caller working a page at
+    /// a time holds little at once and the parsed records are collected while young.
+    /// </summary>
+    public const int BulkReadChunk = 100;
 
     /// <summary>Credits per call (shared reference zoho-crm.md §5.2): default 1; deleted list 2; writes 1 per 10 records; bulk read job 50; bulk write job 500.</summary>
     public const int BulkReadJobCredits = 50;

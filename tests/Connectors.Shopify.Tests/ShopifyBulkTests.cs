@@ -40,7 +40,7 @@ public sealed class ShopifyBulkTests
         // Run the operation, ask its status once (it is done at once in the emulator), download the file.
         Assert.Equal(3, harness.CallsToShopify - callsBefore);
         Assert.Equal(1, harness.Sandbox.BulkOperationCount);
-        Assert.Equal([1000, 1000, 1000], pages.Select(p => p.Records.Count));
+        Assert.Equal(Enumerable.Repeat(ShopifyConnector.BulkReadChunk, 3000 / ShopifyConnector.BulkReadChunk), pages.Select(p => p.Records.Count));
         Assert.All(pages, p => Assert.Null(p.Checkpoint));
         AssertSameRecords(paged, pages.SelectMany(p => p.Records).ToList());
     }
@@ -140,7 +140,7 @@ public sealed class ShopifyBulkTests
             while (await pages.MoveNextAsync()) counts.Add(pages.Current.Records.Count);
         }
 
-        Assert.Equal(50, counts.Count);
+        Assert.Equal(50_000 / ShopifyConnector.BulkReadChunk, counts.Count);
         Assert.All(counts, c => Assert.Equal(ShopifyConnector.BulkReadChunk, c));
     }
 

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Connectors.Core.Reconciliation;
@@ -13,6 +15,12 @@ namespace Connectors.Core.Reconciliation;
 /// </summary>
 internal static class FieldComparison
 {
+    [ThreadStatic]
+    private static StringBuilder? t_signatureText;
+
+    [ThreadStatic]
+    private static StringBuilder? t_projectedText;
+
     /// <summary>
     /// The join key of a record: the first match field with a value, as <c>field␟VALUE</c>, trimmed and
     /// upper-cased (vendors compare e-mail addresses without case); <see langword="null"/> when none has a value.
@@ -36,14 +44,46 @@ internal static class FieldComparison
     /// </summary>
     public static byte[] Signature(JObject fields, IReadOnlyList<string> order)
     {
-        var text = new StringBuilder(256);
+        // Called for every record of both sides: the text and its bytes go through buffers this thread keeps.
+        var text = t_signatureText ??= new StringBuilder(256);
+        text.Clear();
         foreach (var field in order)
         {
             var value = fields[field];
-            if (!IsBlank(value)) text.Append(value is JContainer ? "\u0001" + value.ToString(Newtonsoft.Json.Formatting.None) : Text(value));
+            if (!IsBlank(value)) AppendCompared(text, value!);
             text.Append('\u001f');
         }
-        return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))[..16];
+        var chars = ArrayPool<char>.Shared.Rent(text.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            text.CopyTo(0, chars, 0, text.Length);
+            var length = Encoding.UTF8.GetBytes(chars, 0, text.Length, bytes, 0);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes.AsSpan(0, length), hash);
+            return hash[..16].ToArray();
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static void AppendCompared(StringBuilder text, JToken value)
+    {
+        switch (value)
+        {
+            case JValue { Value: string plain }:
+                text.Append(plain.AsSpan().Trim());
+                break;
+            case JContainer:
+                text.Append('\u0001').Append(value.ToString(Newtonsoft.Json.Formatting.None));
+                break;
+            default:
+                text.Append(Text(value));
+                break;
+        }
     }
 
     /// <summary>The value of a match key for people to read.</summary>
@@ -60,15 +100,26 @@ internal static class FieldComparison
         return drifted;
     }
 
-    /// <summary>Keeps only the named fields of a record (absent ones as null), so that the scratch file holds what is compared.</summary>
-    public static JObject Project(JObject record, IEnumerable<string> fields)
+    /// <summary>
+    /// The named fields of a record (absent ones as null) as one JSON object, so that the scratch file holds what is
+    /// compared; written straight from the record, without a copy of it.
+    /// </summary>
+    public static string ProjectedJson(JObject record, IReadOnlyList<string> fields)
     {
-        var projected = new JObject();
-        foreach (var field in fields)
+        var text = t_projectedText ??= new StringBuilder(512);
+        text.Clear();
+        using (var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture)) { Formatting = Newtonsoft.Json.Formatting.None })
         {
-            if (!projected.ContainsKey(field)) projected[field] = record[field]?.DeepClone() ?? JValue.CreateNull();
+            writer.WriteStartObject();
+            foreach (var field in fields)
+            {
+                writer.WritePropertyName(field);
+                if (record[field] is { } value) value.WriteTo(writer);
+                else writer.WriteNull();
+            }
+            writer.WriteEndObject();
         }
-        return projected;
+        return text.ToString();
     }
 
     /// <summary>Whether a field holds a value that counts as set (<c>true</c>, a non-blank text other than <c>false</c>, a non-zero number).</summary>

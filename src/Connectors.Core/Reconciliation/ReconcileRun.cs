@@ -32,6 +32,12 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
     /// <summary>Links read from the state store per page.</summary>
     public const int LinkPageSize = 5_000;
 
+    // Pages of a bulk read parsed and turned into rows ahead of the ones being stored.
+    private const int BulkPagesAhead = 2;
+
+    // Rows written to the scratch file per transaction while a bulk read streams in.
+    private const int BulkRowsPerInsert = 5_000;
+
     private readonly ISyncStateStore _state = state;
     private readonly TimeProvider _clock = clock;
     private readonly ApiCallMeter _meter = meter;
@@ -235,22 +241,19 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             await Scratch.ExecuteAsync("DELETE FROM links;", cancellationToken).ConfigureAwait(false);
             await foreach (var page in catalog.ReadLinksAsync(flow.Name, LinkPageSize, cancellationToken).ConfigureAwait(false))
             {
-                await Scratch.InsertAsync("links", ["source_id", "target_id"], page.Select(l => new object?[] { l.SourceId, l.TargetId }),
+                await Scratch.InsertAsync("links", ["source_id", "target_id"], page.Select(l => new object?[] { l.SourceId, l.TargetId }).ToList(),
                     cancellationToken).ConfigureAwait(false);
             }
             return true;
         }
 
-        private async Task<bool> ReadSourceAsync()
-        {
-            var read = await ReadSideAsync(source, flow.From.Stream, _sourceSystem, "source", mode => SourceMode = mode, async records =>
-            {
-                var context = await MappingContext.LoadAsync(flow.Mapping, records.Select(r => r.Data), run._state, cancellationToken).ConfigureAwait(false);
-                await Scratch.InsertAsync("source", ["id", "match_key", "payload", "sig"], records.Select(r => SourceRow(r, context)), cancellationToken)
-                    .ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            return read;
-        }
+        private async Task<bool> ReadSourceAsync() =>
+            await ReadSideAsync(source, flow.From.Stream, _sourceSystem, "source", mode => SourceMode = mode, ["id", "match_key", "payload", "sig"],
+                async records =>
+                {
+                    var context = await MappingContext.LoadAsync(flow.Mapping, records.Select(r => r.Data), run._state, cancellationToken).ConfigureAwait(false);
+                    return records.Select(r => SourceRow(r, context)).ToList();
+                }).ConfigureAwait(false);
 
         private object?[] SourceRow(Record record, MappingContext context)
         {
@@ -273,18 +276,20 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
         {
             var fields = flow.Mapping.TargetFields.Concat(flow.MatchFields)
                 .Concat(options.FlagField is { } flag ? [flag] : []).Distinct(StringComparer.Ordinal).ToArray();
-            return await ReadSideAsync(targetReader, flow.To.Stream, _targetSystem, "target", mode => TargetMode = mode, records =>
-                Scratch.InsertAsync("target", ["id", "match_key", "fields", "sig"], records.Select(r =>
+            return await ReadSideAsync(targetReader, flow.To.Stream, _targetSystem, "target", mode => TargetMode = mode, ["id", "match_key", "fields", "sig"],
+                records => Task.FromResult(records.Select(r => new object?[]
                 {
-                    var projected = FieldComparison.Project(r.Data, fields);
-                    return new object?[] { r.Key.Id, FieldComparison.MatchKey(projected, flow.MatchFields), projected.ToString(Formatting.None),
-                        FieldComparison.Signature(projected, flow.Mapping.TargetFields) };
-                }), cancellationToken)).ConfigureAwait(false);
+                    r.Key.Id, FieldComparison.MatchKey(r.Data, flow.MatchFields), FieldComparison.ProjectedJson(r.Data, fields),
+                    FieldComparison.Signature(r.Data, flow.Mapping.TargetFields),
+                }).ToList())).ConfigureAwait(false);
         }
 
-        /// <summary>Reads one side in full, in bulk above the configured size, else page by page from the checkpoint.</summary>
+        /// <summary>
+        /// Reads one side in full into its scratch table, in bulk above the configured size, else page by page from the checkpoint.
+        /// <paramref name="rows"/> turns a page of records into the table's rows.
+        /// </summary>
         private async Task<bool> ReadSideAsync(ISourceConnector reader, string stream, string system, string side, Action<string> mode,
-            Func<IReadOnlyList<Record>, Task> store)
+            string[] columns, Func<IReadOnlyList<Record>, Task<List<object?[]>>> rows)
         {
             if (options.BulkAbove is { } above && reader is IBulkSource bulk)
             {
@@ -300,10 +305,18 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                     var jobs = Math.Max(1, (count + perJob - 1) / perJob);
                     var jobCredits = CallTally.Credits(reader, ApiOperation.BulkReadJob, perJob) + 2L * CallTally.Credits(reader, ApiOperation.BulkStep, 0);
                     if (!Reserve(system, jobs * jobCredits)) return false;
-                    await foreach (var page in bulk.ReadAllInBulkAsync(stream, cancellationToken).ConfigureAwait(false))
+                    // Records become rows on the reading side, page by page as they are parsed, so that a record's objects die
+                    // young; only the rows wait for the scratch file, in batches.
+                    var batch = new List<object?[]>(BulkRowsPerInsert);
+                    await foreach (var prepared in ReadAhead.Of(RowsOf(bulk.ReadAllInBulkAsync(stream, cancellationToken), rows), BulkPagesAhead, cancellationToken)
+                        .ConfigureAwait(false))
                     {
-                        await store(page.Records).ConfigureAwait(false);
+                        batch.AddRange(prepared);
+                        if (batch.Count < BulkRowsPerInsert) continue;
+                        await Scratch.InsertAsync(side, columns, batch, cancellationToken).ConfigureAwait(false);
+                        batch.Clear();
                     }
+                    await Scratch.InsertAsync(side, columns, batch, cancellationToken).ConfigureAwait(false);
                     // Each job: create it, ask its status at least once, download its file.
                     tally.AddMinimum(system, 3L * jobs);
                     return true;
@@ -330,7 +343,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                     var page = pages.Current;
                     records += page.Records.Count;
                     largest = Math.Max(largest, page.Records.Count);
-                    await store(page.Records).ConfigureAwait(false);
+                    await Scratch.InsertAsync(side, columns, await rows(page.Records).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     if (page.Checkpoint?.Modified is { } checkpoint)
                     {
                         await Scratch.SetAsync(side + ".watermark", checkpoint.ToString("o", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
@@ -341,6 +354,11 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
             {
                 tally.Used(system, records, reader is IApiLimits ? pageSize : Math.Max(1, largest));
             }
+        }
+
+        private static async IAsyncEnumerable<List<object?[]>> RowsOf(IAsyncEnumerable<RecordPage> pages, Func<IReadOnlyList<Record>, Task<List<object?[]>>> rows)
+        {
+            await foreach (var page in pages.ConfigureAwait(false)) yield return await rows(page.Records).ConfigureAwait(false);
         }
 
         private async Task<bool> ReadDeletedAsync()
@@ -358,7 +376,7 @@ public sealed class ReconcileRun(ISyncStateStore state, SyncRun sync, ApiCallMet
                     break;
                 }
                 ids += pages.Current.Count;
-                await Scratch.InsertAsync("deleted", ["id"], pages.Current.Select(id => new object?[] { id }), cancellationToken).ConfigureAwait(false);
+                await Scratch.InsertAsync("deleted", ["id"], pages.Current.Select(id => new object?[] { id }).ToList(), cancellationToken).ConfigureAwait(false);
             }
             tally.Used(_sourceSystem, ids, CallTally.PerCall(source, ApiOperation.ListDeleted, flow.From.Stream, 1));
             return true;

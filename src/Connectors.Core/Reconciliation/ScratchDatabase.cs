@@ -126,15 +126,14 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Inserts (or replaces) rows in one transaction with one prepared statement.</summary>
-    public async Task InsertAsync(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    /// <summary>Inserts (or replaces) rows in one transaction, many rows a statement.</summary>
+    public async Task InsertAsync(string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        // The rows are built before the connection is taken: mapping is the slow part, and it runs in parallel.
-        var built = rows.ToList();
+        if (rows.Count == 0) return;
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await InsertLockedAsync(table, columns, built, cancellationToken).ConfigureAwait(false);
+            await InsertLockedAsync(table, columns, rows, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -142,22 +141,51 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         }
     }
 
-    private async Task InsertLockedAsync(string table, string[] columns, List<object?[]> rows, CancellationToken cancellationToken)
+    /// <summary>Rows per INSERT statement: a command executed per row cost more than the row itself.</summary>
+    private const int RowsPerStatement = 64;
+
+    private async Task InsertLockedAsync(string table, string[] columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
         await using var transaction = _connection.BeginTransaction();
-        await using var command = Command(
-            $"INSERT OR REPLACE INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(c => "$" + c))});");
-        command.Transaction = transaction;
-        var parameters = columns.Select(c => command.Parameters.Add("$" + c, c == "sig" ? SqliteType.Blob : SqliteType.Text)).ToArray();
-        command.Prepare();
-        foreach (var row in rows)
+        SqliteCommand? command = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < parameters.Length; i++) parameters[i].Value = row[i] ?? DBNull.Value;
-            // SQLite has no asynchronous I/O; the async form would only add a task per row, and this runs a million times.
-            command.ExecuteNonQuery();
+            for (var start = 0; start < rows.Count; start += RowsPerStatement)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(RowsPerStatement, rows.Count - start);
+                if (command is null || command.Parameters.Count != count * columns.Length)
+                {
+                    if (command is not null) await command.DisposeAsync().ConfigureAwait(false);
+                    command = InsertCommand(table, columns, count);
+                    command.Transaction = transaction;
+                    command.Prepare();
+                }
+                for (var r = 0; r < count; r++)
+                {
+                    var row = rows[start + r];
+                    for (var c = 0; c < columns.Length; c++) command.Parameters[r * columns.Length + c].Value = row[c] ?? DBNull.Value;
+                }
+                // SQLite has no asynchronous I/O; the async form would only add a task per statement.
+                command.ExecuteNonQuery();
+            }
+        }
+        finally
+        {
+            if (command is not null) await command.DisposeAsync().ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private SqliteCommand InsertCommand(string table, string[] columns, int rows)
+    {
+        var values = Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", columns.Select(c => $"${c}{r}")) + ")");
+        var command = Command($"INSERT OR REPLACE INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", values)};");
+        for (var r = 0; r < rows; r++)
+        {
+            foreach (var c in columns) command.Parameters.Add($"${c}{r}", c == "sig" ? SqliteType.Blob : SqliteType.Text);
+        }
+        return command;
     }
 
     public SqliteCommand Command(string sql)
