@@ -1,16 +1,18 @@
-// Webhook ingest throughput: signed Shopify deliveries POSTed to the standalone server on loopback,
+// Webhook ingest throughput: signed Shopify deliveries POSTed to the standalone server on loopback by a
+// second process (LoadGenerator.cs),
 // each verified (HMAC), deduplicated (delivery ledger on Azure Table) and queued (Azure Storage queue),
 // all against Azurite. Prints deliveries accepted per second and the ack latency percentiles, then reads
 // the queue back and checks that every event was queued and no duplicate was; the queue and tables it
 // made are deleted at the end.
 //
-//   infra/azurite.sh start
+//   export $(infra/azurite.sh start)     # AZURITE_PID lets the benchmark report Azurite's CPU time too
 //   dotnet run -c Release --project bench/Connectors.Benchmarks.Webhooks -- [deliveries] [concurrency]
 //
 // AZURITE_CONNECTION_STRING overrides the default UseDevelopmentStorage=true.
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Connectors.Benchmarks.Webhooks;
+using Newtonsoft.Json.Linq;
 using Connectors.Core.Configuration;
 using Connectors.Functions;
 using Connectors.Azure;
@@ -21,10 +23,11 @@ using Connectors.Functions.Hosting;
 using Connectors.Shopify;
 using Microsoft.Extensions.Logging.Abstractions;
 
+if (args.Length > 0 && args[0] == "load") return await LoadGenerator.RunAsync(args[1..]);
+
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
 var connection = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING") is { Length: > 0 } given ? given : "UseDevelopmentStorage=true";
-const string Secret = "bench-secret";
 
 var config = ConfigLoader.Parse("""
     systems:
@@ -60,47 +63,35 @@ await using var server = app.BuildServer(0);
 await server.StartAsync();
 var address = new Uri(server.Urls.First() + "/api/webhooks/shop");
 
-// One delivery in five repeats the one before it (same event, same body): a duplicate, acknowledged and not queued.
-static int OriginalOf(int i) => i % 5 == 4 ? i - 1 : i;
-static string EventOf(int i) => $"evt-{OriginalOf(i)}";
-static string CustomerOf(int i) => (7_100_000_000_000 + i % 50_000).ToString(CultureInfo.InvariantCulture);
-
-using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
-HttpRequestMessage Delivery(int i)
+// The deliveries come from a second process (LoadGenerator), as they would from Shopify's machines: one
+// that sends prepared bytes over raw keep-alive connections, so that the two cores are the server's as far as possible.
+async Task<JObject> SendAsync(int first, int count)
 {
-    var body = Encoding.UTF8.GetBytes($$"""{"id":{{CustomerOf(OriginalOf(i))}},"email":"c{{OriginalOf(i)}}@example.com"}""");
-    var request = new HttpRequestMessage(HttpMethod.Post, address) { Content = new ByteArrayContent(body) };
-    request.Headers.Add(ShopifyWebhooks.HmacHeader, ShopifyWebhooks.Sign(body, Secret));
-    request.Headers.Add(ShopifyWebhooks.TopicHeader, "customers/update");
-    request.Headers.Add(ShopifyWebhooks.ShopDomainHeader, "bench.myshopify.com");
-    request.Headers.Add(ShopifyWebhooks.EventIdHeader, EventOf(i));
-    request.Headers.Add(ShopifyWebhooks.TriggeredAtHeader, DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
-    return request;
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal)) start.ArgumentList.Add(typeof(Deliveries).Assembly.Location);
+    foreach (var argument in new[] { "load", address.ToString(), first.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
+        concurrency.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(argument);
+    using var sender = Process.Start(start)!;
+    var line = await sender.StandardOutput.ReadLineAsync();
+    await sender.WaitForExitAsync();
+    return line is not null && sender.ExitCode == 0 ? JObject.Parse(line) : throw new InvalidOperationException($"The load generator failed (exit {sender.ExitCode}).");
 }
 
 // Warm up: the first calls create the tables and the queue and fill the connection pools.
-for (var i = 0; i < 200; i++) (await client.SendAsync(Delivery(-1 - i * 5))).Dispose();
+await SendAsync(-200, 200);
 
-var latencies = new double[total];
-var failures = 0;
-var clock = Stopwatch.StartNew();
-await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-{
-    while (true)
-    {
-        var started = Stopwatch.GetTimestamp();
-        using var response = await client.SendAsync(Delivery(i), ct);
-        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        if ((int)response.StatusCode == 503) continue;
-        if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failures);
-        return;
-    }
-});
-clock.Stop();
-Array.Sort(latencies);
-double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
+using var self = Process.GetCurrentProcess();
+using var azurite = int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), CultureInfo.InvariantCulture, out var azuritePid) ? Process.GetProcessById(azuritePid) : null;
+var (serverCpu, azuriteCpu) = (self.TotalProcessorTime, azurite?.TotalProcessorTime);
+var run = await SendAsync(0, total);
+self.Refresh();
+azurite?.Refresh();
+(serverCpu, azuriteCpu) = (self.TotalProcessorTime - serverCpu, azurite?.TotalProcessorTime - azuriteCpu);
+var (seconds, failures) = (run.Value<double>("seconds"), run.Value<int>("failures"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{total:N0} deliveries ({total / 5:N0} duplicates), {concurrency} concurrent, {Environment.ProcessorCount} cores: {total / clock.Elapsed.TotalSeconds:N0} deliveries/s accepted; ack latency p50 {Percentile(0.50):N1} ms, p99 {Percentile(0.99):N1} ms, max {latencies[^1]:N1} ms; {failures} failed"));
+    $"{total:N0} deliveries ({total / 5:N0} duplicates), {concurrency} concurrent, {Environment.ProcessorCount} cores: {total / seconds:N0} deliveries/s accepted; ack latency p50 {run.Value<double>("p50"):N1} ms, p99 {run.Value<double>("p99"):N1} ms, max {run.Value<double>("max"):N1} ms; {failures} failed"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"CPU time during the run ({seconds:0.0} s): server {serverCpu.TotalSeconds:0.0} s, load generator {run.Value<double>("cpuSeconds"):0.0} s, Azurite {(azuriteCpu is { } a ? $"{a.TotalSeconds:0.0} s" : "not measured (set AZURITE_PID)")}"));
 await server.StopAsync();
 
 // What was queued: every record of a new event, and nothing of the duplicates' (their records are their first copies').
@@ -111,7 +102,7 @@ while (await storage.Queue.ReceiveAsync(32, TimeSpan.FromMinutes(10), Cancellati
     messages += received.Count;
     foreach (var message in received) queued.UnionWith(SyncRequest.FromJson(message.Body).RecordIds);
 }
-var expected = Enumerable.Range(0, total).Select(i => CustomerOf(OriginalOf(i))).Concat(Enumerable.Range(0, 200).Select(i => CustomerOf(-1 - i * 5))).ToHashSet(StringComparer.Ordinal);
+var expected = Enumerable.Range(-200, total + 200).Select(i => Deliveries.CustomerOf(Deliveries.OriginalOf(i))).ToHashSet(StringComparer.Ordinal);
 var exact = queued.SetEquals(expected);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"queued: {messages:N0} messages carrying {queued.Count:N0} distinct records, {(exact ? "exactly the records delivered" : "NOT the records delivered")}"));
