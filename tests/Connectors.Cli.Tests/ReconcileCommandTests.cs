@@ -15,67 +15,81 @@ public sealed class ReconcileCommandTests
     [Fact]
     public async Task Reconcile_ReportsDriftWithExitCode4_RepairFixesIt_AndStatusListsTheRuns()
     {
-        await using var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, TimeProvider.System, Token);
-        await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), TimeProvider.System, Token);
-        shop.Seed(40, seed: 3);
-        var folder = Directory.CreateTempSubdirectory("connectors-cli-");
-        try
-        {
-            var config = Path.Combine(folder.FullName, "connectors.yaml");
-            await WriteConfigAsync(config, shop, crm, """
-                    mapping:
-                      Email: defaultEmailAddress.emailAddress | trim | lower
-                      Last_Name: lastName | trim
-                    reconcile:
-                      schedule: "0 0 2 * * *"
-                      deletes: ignore
-                """);
-            var reports = Path.Combine(folder.FullName, "reports");
+        await using var bench = await Workbench.StartAsync(customers: 40, seed: 3, """
+                mapping:
+                  Email: defaultEmailAddress.emailAddress | trim | lower
+                  Last_Name: lastName | trim
+                reconcile:
+                  schedule: "0 0 2 * * *"
+                  deletes: ignore
+            """);
+        var reports = Path.Combine(bench.Folder.FullName, "reports");
 
-            var found = await RunAsync("reconcile", "--config", config, "--reports", reports);
-            var repaired = await RunAsync("reconcile", "--config", config, "--flow", "customers", "--repair", "--reports", reports);
-            var clean = await RunAsync("reconcile", "--config", config, "--reports", reports);
-            var status = await RunAsync("status", "--config", config, "--limit", "10");
+        var found = await RunAsync("reconcile", "--config", bench.Config, "--reports", reports);
+        var repaired = await RunAsync("reconcile", "--config", bench.Config, "--flow", "customers", "--repair", "--reports", reports);
+        var clean = await RunAsync("reconcile", "--config", bench.Config, "--reports", reports);
+        var status = await RunAsync("status", "--config", bench.Config, "--limit", "10");
 
-            Assert.Equal((4, 0, 0, 0), (found, repaired, clean, status));
-            Assert.Equal(40, crm.Contacts.Count);
-            Assert.Equal(3, Directory.GetFiles(reports, "*.html").Length);
-            await using var state = await SqliteSyncStateStore.OpenAsync(new SqliteStateOptions { DatabasePath = Path.Combine(folder.FullName, ".connectors", "state.db") }, Token);
-            var runs = (await state.GetRunsAsync("customers", 10, Token)).Where(r => r.Kind == "reconcile").ToList();
-            Assert.Equal([0L, 40L, 40L], runs.Select(r => r.Counts["drift"]));
-            Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.Equal((4, 0, 0, 0), (found, repaired, clean, status));
+        Assert.Equal(40, bench.Crm.Contacts.Count);
+        Assert.Equal(3, Directory.GetFiles(reports, "*.html").Length);
+        await using var state = await SqliteSyncStateStore.OpenAsync(
+            new SqliteStateOptions { DatabasePath = Path.Combine(bench.Folder.FullName, ".connectors", "state.db") }, Token);
+        var runs = (await state.GetRunsAsync("customers", 10, Token)).Where(r => r.Kind == "reconcile").ToList();
+        Assert.Equal([0L, 40L, 40L], runs.Select(r => r.Counts["drift"]));
+        Assert.All(runs, r => Assert.Equal(RunStatus.Completed, r.Status));
     }
 
     [Fact]
     public async Task Commands_OnAConfigUsingAShippedDefaultMapping_LoadIt_ReconcileAndTheFunctionApp()
     {
-        await using var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, TimeProvider.System, Token);
-        await using var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), TimeProvider.System, Token);
-        shop.Seed(10, seed: 4);
-        var folder = Directory.CreateTempSubdirectory("connectors-cli-");
-        try
+        await using var bench = await Workbench.StartAsync(customers: 10, seed: 4, """
+                mapping: { use: shopify-customers-to-zoho-contacts }
+            """);
+
+        // 4: drift found (the ten customers are not in the CRM yet); 2 would be the config refused.
+        var reconciled = await RunAsync("reconcile", "--config", bench.Config, "--reports", Path.Combine(bench.Folder.FullName, "reports"));
+        await using var app = AppRuntime.Build(new FileInfo(bench.Config), null, new Connectors.Functions.Hosting.FunctionAppSettings(),
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+
+        Assert.Equal(4, reconciled);
+        Assert.Equal(["customers"], app.Host.FlowNames);
+    }
+
+    /// <summary>The two emulators, the shop seeded, and a scratch folder holding the config; the folder goes when disposed.</summary>
+    private sealed class Workbench : IAsyncDisposable
+    {
+        private readonly ShopifySandbox _shop;
+
+        private Workbench(ShopifySandbox shop, ZohoSandbox crm, DirectoryInfo folder)
         {
-            var config = Path.Combine(folder.FullName, "connectors.yaml");
-            await WriteConfigAsync(config, shop, crm, """
-                    mapping: { use: shopify-customers-to-zoho-contacts }
-                """);
-
-            // 4: drift found (the ten customers are not in the CRM yet); 2 would be the config refused.
-            var reconciled = await RunAsync("reconcile", "--config", config, "--reports", Path.Combine(folder.FullName, "reports"));
-            await using var app = AppRuntime.Build(new FileInfo(config), null, new Connectors.Functions.Hosting.FunctionAppSettings(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-
-            Assert.Equal(4, reconciled);
-            Assert.Equal(["customers"], app.Host.FlowNames);
+            (_shop, Crm, Folder) = (shop, crm, folder);
+            Config = Path.Combine(folder.FullName, "connectors.yaml");
         }
-        finally
+
+        public ZohoSandbox Crm { get; }
+
+        public DirectoryInfo Folder { get; }
+
+        public string Config { get; }
+
+        public static async Task<Workbench> StartAsync(int customers, int seed, string flowKeys)
         {
+            var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { MaximumAvailable = 1_000_000 }, TimeProvider.System, Token);
+            var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), TimeProvider.System, Token);
+            shop.Seed(customers, seed);
+            var bench = new Workbench(shop, crm, Directory.CreateTempSubdirectory("connectors-cli-"));
+            await WriteConfigAsync(bench.Config, shop, crm, flowKeys);
+            return bench;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // The commands' state files stay open in SQLite's pool otherwise, and the folder could not go.
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            folder.Delete(recursive: true);
+            Folder.Delete(recursive: true);
+            await Crm.DisposeAsync();
+            await _shop.DisposeAsync();
         }
     }
 
