@@ -13,6 +13,9 @@ public sealed class BusinessCentralOptions
     /// <summary>The scope a service-to-service token for Business Central is requested with.</summary>
     public const string DefaultScope = "https://api.businesscentral.dynamics.com/.default";
 
+    /// <summary>The longest <c>clientState</c> a subscription takes (api-reference v2.0, dynamics-subscriptions).</summary>
+    public const int MaxClientStateLength = 2048;
+
     /// <summary>The Entra ID tenant (GUID or verified domain) the Business Central environment belongs to.</summary>
     [Required]
     public string TenantId { get; set; } = "";
@@ -44,6 +47,13 @@ public sealed class BusinessCentralOptions
     /// Set it to point the connector at an emulator.
     /// </summary>
     public Uri? BaseUrl { get; set; }
+
+    /// <summary>
+    /// The <c>clientState</c> this system's webhook subscriptions are created with, the shared secret every
+    /// notification carries; <see langword="null"/> when this system takes no webhooks. Never logged.
+    /// </summary>
+    [MaxLength(MaxClientStateLength)]
+    public string? WebhookClientState { get; set; }
 
     /// <summary>The token scope; <see cref="DefaultScope"/> unless Microsoft changes the resource.</summary>
     [Required]

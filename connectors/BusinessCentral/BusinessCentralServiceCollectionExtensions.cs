@@ -7,14 +7,19 @@ using Refit;
 
 namespace Connectors.BusinessCentral;
 
-/// <summary>Registers Business Central systems: their token holder, HTTP pipelines and connector, keyed by system name.</summary>
+/// <summary>
+/// Registers Business Central systems: their token holder, HTTP pipelines, connector and, when a webhook
+/// clientState is configured, their <see cref="BusinessCentralWebhooks"/>, keyed by system name.
+/// </summary>
 public static class BusinessCentralServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Business Central system <paramref name="system"/>. Resolve its connector with
     /// <see cref="GetBusinessCentralConnector"/> (or <c>GetRequiredKeyedService&lt;BusinessCentralConnector&gt;(system)</c>).
     /// The API client's handlers, outermost first: resilience (retries 429/503/504, honouring Retry-After, on the
-    /// container's <see cref="TimeProvider"/>), the bearer token, the API-call meter.
+    /// container's <see cref="TimeProvider"/>), the bearer token, the API-call meter. When
+    /// <see cref="BusinessCentralOptions.WebhookClientState"/> is set, the system's <see cref="BusinessCentralWebhooks"/>
+    /// too (<see cref="GetBusinessCentralWebhooks"/>).
     /// </summary>
     /// <param name="services">The container.</param>
     /// <param name="system">The system's name in the config.</param>
@@ -48,6 +53,12 @@ public static class BusinessCentralServiceCollectionExtensions
         services.AddKeyedTransient(system, (provider, _) => new BusinessCentralConnector(system,
             provider.GetRequiredKeyedService<IBusinessCentralApi>(system), options,
             provider.GetService<ILogger<BusinessCentralConnector>>()));
+
+        if (!string.IsNullOrEmpty(options.WebhookClientState))
+        {
+            var clientState = options.WebhookClientState;
+            services.AddKeyedSingleton(system, (_, _) => new BusinessCentralWebhooks(clientState));
+        }
         return services;
     }
 
@@ -56,6 +67,12 @@ public static class BusinessCentralServiceCollectionExtensions
     /// <param name="system">The system's name in the config.</param>
     public static BusinessCentralConnector GetBusinessCentralConnector(this IServiceProvider services, string system) =>
         services.GetRequiredKeyedService<BusinessCentralConnector>(system);
+
+    /// <summary>The webhook reader of the Business Central system registered as <paramref name="system"/> (it needs <see cref="BusinessCentralOptions.WebhookClientState"/>).</summary>
+    /// <param name="services">The built container.</param>
+    /// <param name="system">The system's name in the config.</param>
+    public static BusinessCentralWebhooks GetBusinessCentralWebhooks(this IServiceProvider services, string system) =>
+        services.GetRequiredKeyedService<BusinessCentralWebhooks>(system);
 
     private static void ConfigureClient(HttpClient client, Uri baseAddress)
     {

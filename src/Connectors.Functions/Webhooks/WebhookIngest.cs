@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Connectors.BusinessCentral;
 using Connectors.Core.Queue;
 using Connectors.Functions.Hosting;
 using Connectors.Shopify;
@@ -110,6 +111,7 @@ internal sealed class WebhookIngest
             "shopify" => _host.Services.GetKeyedService<ShopifyWebhooks>(name) is { } shopify ? new ShopifyWebhookVerifier(shopify) : null,
             "zoho" => _host.Services.GetKeyedService<ZohoWebhooks>(name) is { } zoho ? new ZohoWebhookVerifier(zoho) : null,
             "woocommerce" => _host.Services.GetKeyedService<WooCommerceWebhooks>(name) is { } woo ? new WooCommerceWebhookVerifier(woo) : null,
+            "businesscentral" => _host.Services.GetKeyedService<BusinessCentralWebhooks>(name) is { } bc ? new BusinessCentralWebhookVerifier(bc) : null,
             _ => null,
         };
     });
