@@ -158,7 +158,7 @@ public sealed class ZohoSalesOrderTests
             ["Subject"] = "NPS 3 from ada@example.com",
             ["Status"] = "New",
             ["Case_Origin"] = "Web",
-            ["Contact_Name"] = new JObject { ["id"] = contact.Value<string>("id") },
+            ["Related_To"] = new JObject { ["id"] = contact.Value<string>("id") },
             ["Feedback_Response_Id"] = "r1",
             ["Feedback_Score"] = 3,
         }, ["Feedback_Response_Id"]);
@@ -175,7 +175,9 @@ public sealed class ZohoSalesOrderTests
         Assert.True(Assert.IsType<WriteOutcome.Written>(caseOutcome).Created);
         Assert.False(Assert.IsType<WriteOutcome.Written>(again).Created);
         Assert.Equal(1, zoho.Sandbox.Cases.Count);
-        Assert.Equal(contact.Value<string>("id"), zoho.Sandbox.Cases.All()[0]["Contact_Name"]!.Value<string>("id"));
+        // The case's contact is Zoho's standard lookup Related_To, read back as {"name", "id"}.
+        var related = zoho.Sandbox.Cases.All()[0]["Related_To"]!;
+        Assert.Equal((contact.Value<string>("id"), "Okafor"), (related.Value<string>("id"), related.Value<string>("name")));
         Assert.Equal(contact.Value<string>("id"), Assert.IsType<WriteOutcome.Written>(Assert.Single(contactOutcomes)).TargetId);
         Assert.Equal(3, zoho.Sandbox.Contacts.Get(contact.Value<string>("id")!)!.Value<int>("Latest_NPS"));
         Assert.Equal(("INVALID_DATA", "Latest_NPS"), (((WriteOutcome.Rejected)wrongOutcome).VendorCode, ((WriteOutcome.Rejected)wrongOutcome).Field));

@@ -78,7 +78,7 @@ public static class ZohoSandboxModules
         new("Priority", "picklist", 120),
         new("Type", "picklist", 120),
         new("Case_Reason", "picklist", 120),
-        new("Contact_Name", "lookup", LookupModule: "Contacts"),
+        new("Related_To", "lookup", LookupModule: "Contacts"),
         new("Email", "email", 100),
         new("Description", "textarea", 32000),
         new("Feedback_Response_Id", "text", 100, Unique: true),

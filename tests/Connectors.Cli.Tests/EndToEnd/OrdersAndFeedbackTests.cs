@@ -176,7 +176,7 @@ public sealed class OrdersAndFeedbackTests
         {
             var contact = picture.Crm.Contacts.FindByEmail(response.Email!)!;
             var stored = picture.Crm.Cases.FindBy("Feedback_Response_Id", response.Token)!;
-            Assert.Equal(contact.Value<string>("id"), stored["Contact_Name"]!.Value<string>("id"));
+            Assert.Equal(contact.Value<string>("id"), stored["Related_To"]!.Value<string>("id"));
             Assert.Equal(response.Score, stored.Value<int>("Feedback_Score"));
             Assert.Equal(response.Score >= 9 ? "Closed" : "New", stored.Value<string>("Status"));
             Assert.Equal(response.Score <= 6 ? "High" : response.Score <= 8 ? "Medium" : "Low", stored.Value<string>("Priority"));
@@ -195,7 +195,7 @@ public sealed class OrdersAndFeedbackTests
         Assert.Equal("crm.Contacts has no record whose Email is 'stranger@example.org'; the flow only updates (writes: update-only), so it was not created.",
             scoreLetter.Message);
         var caseLetter = Assert.Single(await picture.CrmHost.State.GetDeadLettersAsync("feedback-to-cases", Token));
-        Assert.Equal((stranger, "MAPPING_FAILED"), (caseLetter.Source.Id, caseLetter.Code));
+        Assert.Equal((stranger, "MAPPING_FAILED", "Related_To.id"), (caseLetter.Source.Id, caseLetter.Code, caseLetter.Field));
     }
 
     [Fact]
