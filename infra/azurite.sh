@@ -7,13 +7,18 @@
 #   infra/azurite.sh status    say whether it runs
 #
 # Environment (all optional):
-#   AZURITE_HOME         folder for the PID file, the log and the data folder's path (default: <repo>/.azurite/run)
+#   AZURITE_HOME         folder for the PID file and the log (default: <repo>/.azurite/run)
 #   AZURITE_BLOB_PORT    default 10000
 #   AZURITE_QUEUE_PORT   default 10001
 #   AZURITE_TABLE_PORT   default 10002
 #
 # `start` prints AZURITE_PID, and the three ports as KEY=VALUE lines, so that a caller can read them.
 # The connection string for the default ports is `UseDevelopmentStorage=true`.
+#
+# The server keeps its data in memory and sends no telemetry: every start is a fresh account, so nothing
+# needs Azurite's files, and persisting them (its databases are saved whole every few seconds) and
+# collecting telemetry cost the emulator CPU in the webhook benchmark, CPU that the code
+# under test shares on a small machine.
 set -euo pipefail
 
 readonly AZURITE_VERSION=3.37.0
@@ -25,7 +30,6 @@ blob_port=${AZURITE_BLOB_PORT:-10000}
 queue_port=${AZURITE_QUEUE_PORT:-10001}
 table_port=${AZURITE_TABLE_PORT:-10002}
 pid_file="$home/azurite.pid"
-data_file="$home/data-dir"
 log_file="$home/azurite.log"
 
 log() { echo "azurite.sh: $*" >&2; }
@@ -72,11 +76,8 @@ start() {
   done
   install
   mkdir -p "$home"
-  local data
-  data=$(mktemp -d "${TMPDIR:-/tmp}/azurite-data.XXXXXX")
-  echo "$data" >"$data_file"
   # Run the server binary itself (not through npx) so that $! is the server's own PID.
-  "$bin" --silent --loose --skipApiVersionCheck --location "$data" \
+  "$bin" --silent --loose --skipApiVersionCheck --inMemoryPersistence --disableTelemetry \
     --blobHost 127.0.0.1 --blobPort "$blob_port" \
     --queueHost 127.0.0.1 --queuePort "$queue_port" \
     --tableHost 127.0.0.1 --tablePort "$table_port" \
@@ -124,14 +125,6 @@ stop() {
     log "stopped (pid $pid)"
   fi
   rm -f "$pid_file"
-  if [ -f "$data_file" ]; then
-    local data
-    data=$(cat "$data_file")
-    case "$data" in
-      */azurite-data.*) rm -rf "$data" ;;
-    esac
-    rm -f "$data_file"
-  fi
 }
 
 status() {

@@ -6,7 +6,7 @@
 // made are deleted at the end.
 //
 //   export $(infra/azurite.sh start)     # AZURITE_PID lets the benchmark report Azurite's CPU time too
-//   dotnet run -c Release --project bench/Connectors.Benchmarks.Webhooks -- [deliveries] [concurrency]
+//   dotnet run -c Release --project bench/Connectors.Benchmarks.Webhooks -- [deliveries] [concurrency] [warm-up deliveries]
 //
 // AZURITE_CONNECTION_STRING overrides the default UseDevelopmentStorage=true.
 using System.Diagnostics;
@@ -27,6 +27,7 @@ if (args.Length > 0 && args[0] == "load") return await LoadGenerator.RunAsync(ar
 
 var total = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 64;
+var warmup = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000;
 var connection = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING") is { Length: > 0 } given ? given : "UseDevelopmentStorage=true";
 
 var config = ConfigLoader.Parse("""
@@ -77,8 +78,10 @@ async Task<JObject> SendAsync(int first, int count)
     return line is not null && sender.ExitCode == 0 ? JObject.Parse(line) : throw new InvalidOperationException($"The load generator failed (exit {sender.ExitCode}).");
 }
 
-// Warm up: the first calls create the tables and the queue and fill the connection pools.
-await SendAsync(-200, 200);
+// Warm up: the first calls create the tables and the queue and fill the connection pools, and the runtime
+// compiles the hot paths at full optimisation only after they ran a while; until then the JIT takes up to
+// half the server's CPU. A server that has run for a minute is measured, not one just started.
+await SendAsync(-warmup, warmup);
 
 using var self = Process.GetCurrentProcess();
 using var azurite = int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), CultureInfo.InvariantCulture, out var azuritePid) ? Process.GetProcessById(azuritePid) : null;
@@ -89,7 +92,7 @@ azurite?.Refresh();
 (serverCpu, azuriteCpu) = (self.TotalProcessorTime - serverCpu, azurite?.TotalProcessorTime - azuriteCpu);
 var (seconds, failures) = (run.Value<double>("seconds"), run.Value<int>("failures"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{total:N0} deliveries ({total / 5:N0} duplicates), {concurrency} concurrent, {Environment.ProcessorCount} cores: {total / seconds:N0} deliveries/s accepted; ack latency p50 {run.Value<double>("p50"):N1} ms, p99 {run.Value<double>("p99"):N1} ms, max {run.Value<double>("max"):N1} ms; {failures} failed"));
+    $"{total:N0} deliveries ({total / 5:N0} duplicates) after {warmup:N0} to warm up, {concurrency} concurrent, {Environment.ProcessorCount} cores, tiered PGO {(AppContext.GetData("System.Runtime.TieredPGO") as string == "false" ? "off" : "on")}: {total / seconds:N0} deliveries/s accepted; ack latency p50 {run.Value<double>("p50"):N1} ms, p99 {run.Value<double>("p99"):N1} ms, max {run.Value<double>("max"):N1} ms; {failures} failed"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"CPU time during the run ({seconds:0.0} s): server {serverCpu.TotalSeconds:0.0} s, load generator {run.Value<double>("cpuSeconds"):0.0} s, Azurite {(azuriteCpu is { } a ? $"{a.TotalSeconds:0.0} s" : "not measured (set AZURITE_PID)")}"));
 await server.StopAsync();
@@ -102,7 +105,7 @@ while (await storage.Queue.ReceiveAsync(32, TimeSpan.FromMinutes(10), Cancellati
     messages += received.Count;
     foreach (var message in received) queued.UnionWith(SyncRequest.FromJson(message.Body).RecordIds);
 }
-var expected = Enumerable.Range(-200, total + 200).Select(i => Deliveries.CustomerOf(Deliveries.OriginalOf(i))).ToHashSet(StringComparer.Ordinal);
+var expected = Enumerable.Range(-warmup, total + warmup).Select(i => Deliveries.CustomerOf(Deliveries.OriginalOf(i))).ToHashSet(StringComparer.Ordinal);
 var exact = queued.SetEquals(expected);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"queued: {messages:N0} messages carrying {queued.Count:N0} distinct records, {(exact ? "exactly the records delivered" : "NOT the records delivered")}"));
