@@ -1,9 +1,6 @@
 using System.Text;
-using Connectors.Core.Configuration;
-using Connectors.Functions.Hosting;
 using Connectors.Sandbox.BusinessCentral;
 using Connectors.Sandbox.Zoho;
-using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json.Linq;
 
 namespace Connectors.Functions.Tests.Infrastructure;
@@ -13,7 +10,7 @@ namespace Connectors.Functions.Tests.Infrastructure;
 /// CRM's contacts on webhooks, and notification bodies in the shape Business Central posts them
 /// (api-reference v2.0, dynamics-subscriptions).
 /// </summary>
-internal sealed class ErpToCrm : IAsyncDisposable
+internal sealed class ErpToCrm : SourceToCrm<BusinessCentralSandbox>
 {
     public const string Flow = "erp-customers-to-crm";
     public const string ClientState = "b2c-webhook-client-state-7f3e";
@@ -21,7 +18,7 @@ internal sealed class ErpToCrm : IAsyncDisposable
     /// <summary>The id Business Central gave the test's subscription, as its notifications repeat it.</summary>
     public const string SubscriptionId = "c670ea73cacb459bb51dc1740da2f1db";
 
-    public const string ConfigYaml = """
+    public const string ConfigYaml = $$"""
         systems:
           erp:
             type: businesscentral
@@ -34,14 +31,7 @@ internal sealed class ErpToCrm : IAsyncDisposable
               tokenEndpoint: ${env:BC_TOKEN_ENDPOINT}
               baseUrl: ${env:BC_BASE_URL}
               webhookClientState: ${secret:BC_WEBHOOK_CLIENT_STATE}
-          crm:
-            type: zoho
-            settings:
-              accountsUrl: ${env:ZOHO_ACCOUNTS_URL}
-              apiDomain: ${env:ZOHO_API_DOMAIN}
-              clientId: ${env:ZOHO_CLIENT_ID}
-              clientSecret: ${secret:ZOHO_CLIENT_SECRET}
-              refreshToken: ${secret:ZOHO_REFRESH_TOKEN}
+        {{CrmSystemYaml}}
         flows:
           erp-customers-to-crm:
             from: erp.customers
@@ -56,23 +46,13 @@ internal sealed class ErpToCrm : IAsyncDisposable
         """;
 
     private ErpToCrm(BusinessCentralSandbox erp, ZohoSandbox crm, string folder)
+        : base(erp, crm, folder, ConfigYaml)
     {
-        Erp = erp;
-        Crm = crm;
-        Folder = folder;
     }
 
-    public BusinessCentralSandbox Erp { get; }
+    public BusinessCentralSandbox Erp => Source;
 
-    public ZohoSandbox Crm { get; }
-
-    /// <summary>A scratch folder for this test: the config file.</summary>
-    public string Folder { get; }
-
-    public string ConfigPath => Path.Combine(Folder, "connectors.yaml");
-
-    /// <summary>The references of <see cref="ConfigYaml"/>, pointing at the emulators.</summary>
-    public Dictionary<string, string> Environment => new()
+    protected override Dictionary<string, string> SourceEnvironment => new()
     {
         ["BC_TENANT_ID"] = Erp.TenantId,
         ["BC_ENVIRONMENT"] = Erp.Environment,
@@ -82,28 +62,13 @@ internal sealed class ErpToCrm : IAsyncDisposable
         ["BC_TOKEN_ENDPOINT"] = Erp.TokenEndpoint.ToString(),
         ["BC_BASE_URL"] = Erp.ApiBaseUrl.ToString(),
         ["BC_WEBHOOK_CLIENT_STATE"] = ClientState,
-        ["ZOHO_ACCOUNTS_URL"] = Crm.AccountsUrl.ToString(),
-        ["ZOHO_API_DOMAIN"] = Crm.ApiDomain.ToString(),
-        ["ZOHO_CLIENT_ID"] = Crm.ClientId,
-        ["ZOHO_CLIENT_SECRET"] = Crm.ClientSecret,
-        ["ZOHO_REFRESH_TOKEN"] = Crm.RefreshToken,
     };
 
     public static async Task<ErpToCrm> StartAsync(TimeProvider clock, CancellationToken cancellationToken)
     {
         var erp = await BusinessCentralSandbox.StartAsync(new BusinessCentralSandboxOptions(), clock, cancellationToken);
-        var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
-        var folder = Directory.CreateTempSubdirectory("connectors-functions-tests-").FullName;
-        var harness = new ErpToCrm(erp, crm, folder);
-        await File.WriteAllTextAsync(harness.ConfigPath, ConfigYaml, cancellationToken);
-        return harness;
+        return await StartWithCrmAsync(erp, (source, crm, folder) => new ErpToCrm(source, crm, folder), clock, cancellationToken);
     }
-
-    public ConnectorConfig LoadConfig() => ConfigLoader.Parse(ConfigYaml, ConfigPath, new DictionarySecrets(Environment));
-
-    /// <summary>The function app on <paramref name="storage"/>, which it owns from then on.</summary>
-    public FunctionApp BuildApp(TimeProvider clock, FunctionAppSettings settings, HostStorage storage) =>
-        FunctionApp.Create(LoadConfig(), storage, settings, clock, NullLoggerFactory.Instance);
 
     /// <summary>
     /// One notification of the batch Business Central posts: the entity <paramref name="id"/> of
@@ -136,24 +101,5 @@ internal sealed class ErpToCrm : IAsyncDisposable
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "api/webhooks/erp")) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return request;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Erp.DisposeAsync();
-        await Crm.DisposeAsync();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A child process may still be letting go of a file; the temp folder is cleaned by the system.
-        }
-    }
-
-    private sealed class DictionarySecrets(Dictionary<string, string> values) : ISecretResolver
-    {
-        public string? Resolve(string kind, string name) => values.GetValueOrDefault(name);
     }
 }

@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Connectors.Core.Configuration;
 using Connectors.Functions;
-using Connectors.Functions.Hosting;
 using Connectors.Sandbox.Shopify;
 using Connectors.Sandbox.Zoho;
 using Connectors.Shopify;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json.Linq;
 
 namespace Connectors.Functions.Tests.Infrastructure;
@@ -16,7 +12,7 @@ namespace Connectors.Functions.Tests.Infrastructure;
 /// A shop and a CRM emulator on loopback, a config that flows the shop's customers into the CRM's
 /// contacts on webhooks, and ways to send the shop's webhook deliveries the way Shopify does.
 /// </summary>
-internal sealed class ShopToCrm : IAsyncDisposable
+internal sealed class ShopToCrm : SourceToCrm<ShopifySandbox>
 {
     public const string Flow = "customers-to-crm";
     public const string WebhookSecret = "test-secret";
@@ -38,14 +34,7 @@ internal sealed class ShopToCrm : IAsyncDisposable
                   webhookSecret: ${secret:SHOP_WEBHOOK_SECRET}
                   "resilience:maxRetries": "1"
                   "resilience:baseDelay": "00:00:00"{{extra}}
-              crm:
-                type: zoho
-                settings:
-                  accountsUrl: ${env:ZOHO_ACCOUNTS_URL}
-                  apiDomain: ${env:ZOHO_API_DOMAIN}
-                  clientId: ${env:ZOHO_CLIENT_ID}
-                  clientSecret: ${secret:ZOHO_CLIENT_SECRET}
-                  refreshToken: ${secret:ZOHO_REFRESH_TOKEN}
+            {{CrmSystemYaml}}
             flows:
               customers-to-crm:
                 from: shop.customers
@@ -63,36 +52,17 @@ internal sealed class ShopToCrm : IAsyncDisposable
     }
 
     private ShopToCrm(ShopifySandbox shop, ZohoSandbox crm, string folder, string config)
+        : base(shop, crm, folder, config)
     {
-        Shop = shop;
-        Crm = crm;
-        Folder = folder;
-        Config = config;
     }
 
-    /// <summary>This world's config file, as written to <see cref="ConfigPath"/>.</summary>
-    public string Config { get; }
+    public ShopifySandbox Shop => Source;
 
-    public ShopifySandbox Shop { get; }
-
-    public ZohoSandbox Crm { get; }
-
-    /// <summary>A scratch folder for this test: the config file, SQLite files.</summary>
-    public string Folder { get; }
-
-    public string ConfigPath => Path.Combine(Folder, "connectors.yaml");
-
-    /// <summary>The references of <see cref="Config"/>, pointing at the emulators.</summary>
-    public Dictionary<string, string> Environment => new()
+    protected override Dictionary<string, string> SourceEnvironment => new()
     {
         ["SHOP_URL"] = Shop.ShopUrl.ToString(),
         ["SHOP_TOKEN"] = Shop.AccessToken,
         ["SHOP_WEBHOOK_SECRET"] = WebhookSecret,
-        ["ZOHO_ACCOUNTS_URL"] = Crm.AccountsUrl.ToString(),
-        ["ZOHO_API_DOMAIN"] = Crm.ApiDomain.ToString(),
-        ["ZOHO_CLIENT_ID"] = Crm.ClientId,
-        ["ZOHO_CLIENT_SECRET"] = Crm.ClientSecret,
-        ["ZOHO_REFRESH_TOKEN"] = Crm.RefreshToken,
     };
 
     /// <summary>Starts both emulators and writes the config (<see cref="ConfigYaml"/> with <paramref name="reconcile"/> and the shop's <paramref name="resilience"/>).</summary>
@@ -101,21 +71,8 @@ internal sealed class ShopToCrm : IAsyncDisposable
     {
         // A Shopify Plus bucket, so that thousands of id reads are not paced for long.
         var shop = await ShopifySandbox.StartAsync(new ShopifySandboxOptions { RestoreRate = 20_000, MaximumAvailable = 200_000 }, clock, cancellationToken);
-        var crm = await ZohoSandbox.StartAsync(new ZohoSandboxOptions(), clock, cancellationToken);
-        var folder = Directory.CreateTempSubdirectory("connectors-functions-tests-").FullName;
-        var harness = new ShopToCrm(shop, crm, folder, ConfigYaml(reconcile, resilience));
-        await File.WriteAllTextAsync(harness.ConfigPath, harness.Config, cancellationToken);
-        return harness;
-    }
-
-    public ConnectorConfig LoadConfig() => ConfigLoader.Parse(Config, ConfigPath, new DictionarySecrets(Environment));
-
-    /// <summary>The function app on SQLite files in <see cref="Folder"/>, or on <paramref name="storage"/>.</summary>
-    public FunctionApp BuildApp(TimeProvider clock, FunctionAppSettings? settings = null, HostStorage? storage = null, ILoggerFactory? logging = null)
-    {
-        settings ??= new FunctionAppSettings();
-        storage ??= HostStorage.Local(Path.Combine(Folder, "state.db"), settings.QueueName, clock);
-        return FunctionApp.Create(LoadConfig(), storage, settings, clock, logging ?? NullLoggerFactory.Instance);
+        var config = ConfigYaml(reconcile, resilience);
+        return await StartWithCrmAsync(shop, (source, crm, folder) => new ShopToCrm(source, crm, folder, config), clock, cancellationToken);
     }
 
     /// <summary>A genuine Shopify delivery of <c>customers/update</c> for <paramref name="customerId"/>, signed with <see cref="WebhookSecret"/>.</summary>
@@ -137,24 +94,4 @@ internal sealed class ShopToCrm : IAsyncDisposable
     /// <summary>What the CRM must hold for a shop customer, by the flow's mapping.</summary>
     public static (string Email, string? First, string Last) Expected(SandboxCustomer customer) =>
         (customer.Email!.Trim().ToLowerInvariant(), customer.FirstName?.Trim(), customer.LastName!.Trim());
-
-    public async ValueTask DisposeAsync()
-    {
-        await Shop.DisposeAsync();
-        await Crm.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A child process may still be letting go of a file; the temp folder is cleaned by the system.
-        }
-    }
-
-    private sealed class DictionarySecrets(Dictionary<string, string> values) : ISecretResolver
-    {
-        public string? Resolve(string kind, string name) => values.GetValueOrDefault(name);
-    }
 }
