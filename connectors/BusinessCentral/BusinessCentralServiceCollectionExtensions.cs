@@ -56,8 +56,8 @@ public static class BusinessCentralServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(options.WebhookClientState))
         {
-            var clientState = options.WebhookClientState;
-            services.AddKeyedSingleton(system, (_, _) => new BusinessCentralWebhooks(clientState));
+            var (clientState, companyId) = (options.WebhookClientState, options.CompanyId);
+            services.AddKeyedSingleton(system, (_, _) => new BusinessCentralWebhooks(clientState, companyId));
         }
         return services;
     }

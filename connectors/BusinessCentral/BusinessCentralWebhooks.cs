@@ -14,7 +14,9 @@ namespace Connectors.BusinessCentral;
 /// parameter and expects it back as the plain-text body of a 200. Notifications then arrive as
 /// <c>{"value":[{subscriptionId, clientState, resource, changeType, lastModifiedDateTime}]}</c>; the
 /// <c>clientState</c> given at subscription is the shared secret that proves the sender.
-/// Notifications are triggers only: the worker re-reads the named records.
+/// Notifications are triggers only: the worker re-reads the named records. Only the configured company's
+/// changes are listed: a subscription of another company made with the same clientState is genuine, but
+/// its ids mean nothing in this company, and a collection change of it would read this one's whole flow.
 /// </summary>
 public sealed partial class BusinessCentralWebhooks
 {
@@ -23,12 +25,19 @@ public sealed partial class BusinessCentralWebhooks
 
     private static readonly JsonSerializerSettings BodySettings = new() { DateParseHandling = DateParseHandling.None };
     private readonly byte[] _clientStateHash;
+    private readonly Guid _companyId;
 
-    /// <summary>Creates the reader of deliveries for subscriptions made with <paramref name="clientState"/>.</summary>
+    /// <summary>Creates the reader of deliveries for subscriptions made with <paramref name="clientState"/> on the company <paramref name="companyId"/>.</summary>
     /// <param name="clientState">The clientState given when subscribing. Never logged, never part of a message.</param>
-    public BusinessCentralWebhooks(string clientState)
+    /// <param name="companyId">The company's <c>id</c> GUID, as <see cref="BusinessCentralOptions.CompanyId"/> names it.</param>
+    /// <exception cref="ArgumentException">The client state is empty, or the company id is not a GUID.</exception>
+    public BusinessCentralWebhooks(string clientState, string companyId)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientState);
+        if (!Guid.TryParse(companyId, out _companyId))
+        {
+            throw new ArgumentException("The company id must be the company's id GUID.", nameof(companyId));
+        }
         _clientStateHash = SHA256.HashData(Encoding.UTF8.GetBytes(clientState));
     }
 
@@ -75,15 +84,17 @@ public sealed partial class BusinessCentralWebhooks
             return BusinessCentralDelivery.Refused("A notification's clientState does not match the subscription's.");
         }
         var changes = new List<BusinessCentralChange>(batch.Value.Count);
+        var otherCompanies = 0;
         foreach (var notification in batch.Value)
         {
             if (ToChange(notification) is not { } change)
             {
                 return BusinessCentralDelivery.Refused("A notification names no entity set of a company.");
             }
-            changes.Add(change);
+            if (Guid.Parse(change.CompanyId) == _companyId) changes.Add(change);
+            else otherCompanies++;
         }
-        return BusinessCentralDelivery.Accepted(changes);
+        return BusinessCentralDelivery.Accepted(changes, otherCompanies);
     }
 
     private bool ClientStateMatches(string? clientState)

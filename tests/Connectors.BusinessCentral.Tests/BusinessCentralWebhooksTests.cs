@@ -17,7 +17,7 @@ public sealed class BusinessCentralWebhooksTests
     [Fact]
     public void Delivery_WithTheSubscriptionsClientState_ListsEachChangedEntityAndCollectionChange()
     {
-        var webhooks = new BusinessCentralWebhooks(ClientState);
+        var webhooks = new BusinessCentralWebhooks(ClientState, Company);
         var body = $$"""
             {"value":[
               {"subscriptionId":"customers","clientState":"{{ClientState}}","expirationDateTime":"2026-11-26T09:00:00Z",
@@ -48,13 +48,38 @@ public sealed class BusinessCentralWebhooksTests
         Assert.True(delivery.Changes[2].IsCollection);
     }
 
+    [Fact]
+    public void Delivery_NamingAnotherCompany_IsGenuine_ButOnlyTheConfiguredCompanysChangesAreListed()
+    {
+        const string Other = "5d4b3c2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a";
+        var body = $$"""
+            {"value":[
+              {"clientState":"{{ClientState}}","resource":"api/v2.0/companies({{Other}})/customers(130bbd17-dbb9-4790-9b12-2b0e9c9d22c3)","changeType":"updated"},
+              {"clientState":"{{ClientState}}","resource":"api/v2.0/companies({{Company.ToUpperInvariant()}})/customers(4b4f31f0-dc1c-4033-b2aa-ab03ca1d6ebc)","changeType":"updated"},
+              {"clientState":"{{ClientState}}","resource":"api/v2.0/companies({{Other}})/salesOrders","changeType":"collection"}
+            ]}
+            """;
+
+        var delivery = new BusinessCentralWebhooks(ClientState, Company).Read(body);
+
+        Assert.True(delivery.Verified);
+        Assert.Equal("4b4f31f0-dc1c-4033-b2aa-ab03ca1d6ebc", Assert.Single(delivery.Changes).Id);
+        Assert.Equal(2, delivery.OtherCompanies);
+    }
+
+    [Fact]
+    public void Reader_ForACompanyIdThatIsNoGuid_IsRefusedUpFront()
+    {
+        Assert.Throws<ArgumentException>(() => new BusinessCentralWebhooks(ClientState, "CRONUS USA, Inc."));
+    }
+
     [Theory]
     [InlineData("\"clientState\":\"d2f7c1e0-webhook-shared-secreT\",")]
     [InlineData("\"clientState\":\"\",")]
     [InlineData("")]
     public void Delivery_WhereAnyNotificationLacksTheClientState_IsRefusedWhole(string forgedClientState)
     {
-        var webhooks = new BusinessCentralWebhooks(ClientState);
+        var webhooks = new BusinessCentralWebhooks(ClientState, Company);
         var body = $$"""
             {"value":[
               {"clientState":"{{ClientState}}","resource":"api/v2.0/companies({{Company}})/customers(130bbd17-dbb9-4790-9b12-2b0e9c9d22c3)","changeType":"updated"},
@@ -76,6 +101,6 @@ public sealed class BusinessCentralWebhooksTests
     [InlineData("""{"value":[{"clientState":"d2f7c1e0-webhook-shared-secret","resource":"api/v2.0/items","changeType":"updated"}]}""")]
     public void Delivery_ThatIsNotANotificationOfACompanysEntity_IsRefused(string body)
     {
-        Assert.False(new BusinessCentralWebhooks(ClientState).Read(body).Verified);
+        Assert.False(new BusinessCentralWebhooks(ClientState, Company).Read(body).Verified);
     }
 }

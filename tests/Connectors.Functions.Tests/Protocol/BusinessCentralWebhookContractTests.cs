@@ -163,6 +163,32 @@ public sealed class BusinessCentralWebhookContractTests(AzuriteFixture azurite) 
     }
 
     [Fact]
+    public async Task Notification_OfAnotherCompany_IsAcknowledgedAndQueuesNothing()
+    {
+        var customer = _world.Erp.Seed(1, seed: 6)[0];
+        var mine = _world.Change("customers", (string)customer["id"]!, "updated", Now());
+        var body = ErpToCrm.Batch(
+            Elsewhere(_world.Change("customers", (string)customer["id"]!, "updated", Now())),
+            Elsewhere(_world.Change("customers", null, "collection", Now())));
+
+        using var response = await _app.Client.SendAsync(ErpToCrm.Post(_app.Address, body), Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("ignored", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Empty(await DrainQueueAsync());
+        // The same change of the configured company is queued: only the company made the difference.
+        using var own = await _app.Client.SendAsync(ErpToCrm.Post(_app.Address, ErpToCrm.Batch(mine)), Token);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Single(await DrainQueueAsync());
+    }
+
+    private JObject Elsewhere(JObject change)
+    {
+        change["resource"] = ((string)change["resource"]!).Replace(_world.Erp.CompanyId, "5d4b3c2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a", StringComparison.OrdinalIgnoreCase);
+        return change;
+    }
+
+    [Fact]
     public async Task Notification_OfADeletedCustomerAndOfACollection_QueuesTheDeletedIdAndAWholeFlowRequest()
     {
         var customer = _world.Erp.Seed(1, seed: 5)[0];
