@@ -1,7 +1,10 @@
+using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Data.Tables.Sas;
 using Azure.Storage.Queues;
+using Connectors.Azure.Tables;
 
 namespace Connectors.Azure;
 
@@ -139,6 +142,38 @@ public sealed class AzureStorageAccount
         return _connectionString is not null
             ? new TableClient(_connectionString, tableName, options)
             : new TableServiceClient(_tableServiceUri!, _credential!, options).GetTableClient(tableName);
+    }
+
+    /// <summary>A client for the entity-group transactions of one table, signed and retried as <see cref="CreateTableClient"/>'s are.</summary>
+    internal TableTransactionClient CreateTableTransactionClient(string tableName)
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = _maxRetries;
+        if (_tableSas is not null)
+        {
+            // Renewed first, then put in the query: both once per call, not per retry, or a retry would sign twice.
+            options.AddPolicy(_tableSas, HttpPipelinePosition.PerCall);
+            options.AddPolicy(new SasQuery(_tableSas.Credential), HttpPipelinePosition.PerCall);
+            return new TableTransactionClient(HttpPipelineBuilder.Build(options), _keyedTables!.Uri, tableName);
+        }
+        if (_connectionString is not null)
+        {
+            // A connection string without a key carries a signature of its own.
+            options.AddPolicy(new SasQuery(new AzureSasCredential(SignatureOf(_connectionString))), HttpPipelinePosition.PerCall);
+            return new TableTransactionClient(HttpPipelineBuilder.Build(options), _keyedTables!.Uri, tableName);
+        }
+        return new TableTransactionClient(
+            HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(_credential!, "https://storage.azure.com/.default")), _tableServiceUri!, tableName);
+    }
+
+    private static string SignatureOf(string connectionString)
+    {
+        const string Name = "SharedAccessSignature=";
+        foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith(Name, StringComparison.OrdinalIgnoreCase)) return part[Name.Length..];
+        }
+        throw new ArgumentException("The storage connection string has neither an account key nor a shared access signature; it is not shown here because it may hold secrets.");
     }
 
     private static void CheckRetries(int maxRetries)

@@ -5,6 +5,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Connectors.Azure.State;
+using Connectors.Azure.Tables;
 using Connectors.Core.Queue;
 
 namespace Connectors.Azure.Ledgers;
@@ -27,11 +28,10 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     /// </summary>
     public const int Partitions = 4;
 
-    // The service's limit on the operations of one entity-group transaction.
-    private const int MaxTransaction = 100;
     private const string GroupsPartition = "groups";
 
     private readonly TableClient _table;
+    private readonly TableTransactionClient _transactions;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _creating = new(1, 1);
     private volatile bool _ready;
@@ -44,6 +44,7 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         ArgumentNullException.ThrowIfNull(clock);
         LedgerTables.CheckName(tableName);
         _table = account.CreateTableClient(tableName);
+        _transactions = account.CreateTableTransactionClient(tableName);
         _clock = clock;
     }
 
@@ -77,9 +78,11 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     public async Task ForgetAsync(DeliveryClaims claims, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claims);
-        await Task.WhenAll(Transactions(claims.System, [.. claims.Taken]).Select(rows => _table.SubmitTransactionAsync(
-            rows.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Claim(row, claims.Group, DateTimeOffset.MinValue))),
-            cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(Transactions(claims.System, [.. claims.Taken]).Select(async rows =>
+        {
+            var outcome = await _transactions.UpsertAsync([.. rows.Select(row => Claim(row, claims.Group, DateTimeOffset.MinValue))], cancellationToken).ConfigureAwait(false);
+            if (!outcome.IsApplied) throw Refused(outcome);
+        })).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the ledger's table (tests and teardown).</summary>
@@ -95,22 +98,22 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         var left = rows.ToList();
         while (left.Count > 0)
         {
-            try
+            var outcome = await _transactions.InsertAsync([.. left.Select(row => Claim(row, group, now))], cancellationToken).ConfigureAwait(false);
+            if (outcome.IsApplied)
             {
-                await _table.SubmitTransactionAsync(left.Select(row => new TableTransactionAction(TableTransactionActionType.Add, Claim(row, group, now))), cancellationToken)
-                    .ConfigureAwait(false);
                 foreach (var row in left) claims[row.Index] = DeliveryClaim.Taken;
                 return;
             }
-            catch (TableTransactionFailedException e) when (e.Status == (int)HttpStatusCode.Conflict && e.FailedTransactionActionIndex is { } failed && failed < left.Count)
-            {
-                // Someone has that one: queued, being queued, or claimed by a taker that died. Nothing else was written.
-                var existing = left[failed];
-                left.RemoveAt(failed);
-                claims[existing.Index] = await ClaimExistingAsync(system, existing, group, now, claimTimeout, cancellationToken).ConfigureAwait(false);
-            }
+            if (outcome is not { Status: (int)HttpStatusCode.Conflict, FailedIndex: { } failed } || failed >= left.Count) throw Refused(outcome);
+            // Someone has that one: queued, being queued, or claimed by a taker that died. Nothing else was written.
+            var existing = left[failed];
+            left.RemoveAt(failed);
+            claims[existing.Index] = await ClaimExistingAsync(system, existing, group, now, claimTimeout, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static RequestFailedException Refused(TransactionOutcome outcome) => new(outcome.Status,
+        $"The table service refused a ledger transaction: {outcome.Status} {outcome.ErrorCode}{(outcome.FailedIndex is { } index ? $" at action {index}" : "")}", outcome.ErrorCode, null);
 
     /// <summary>The claim of a delivery whose row exists: a duplicate, in progress, or a claim that ran out and is taken over.</summary>
     private async Task<DeliveryClaim> ClaimExistingAsync(string system, Row row, string group, DateTimeOffset now, TimeSpan claimTimeout, CancellationToken cancellationToken)
@@ -121,7 +124,7 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
             // Gone between the insert and the read: try the insert once more, alone.
             try
             {
-                await _table.AddEntityAsync(Claim(row, group, now), cancellationToken).ConfigureAwait(false);
+                await _table.AddEntityAsync(ClaimEntity(row, group, now), cancellationToken).ConfigureAwait(false);
                 return DeliveryClaim.Taken;
             }
             catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.Conflict)
@@ -130,6 +133,8 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
             }
         }
         var existing = found.Value!;
+        // Ours: a transaction the pipeline sent again after its first attempt had been applied unanswered.
+        if (existing.GetString("Group") == group) return DeliveryClaim.Taken;
         var queued = await _table.GetEntityIfExistsAsync<TableEntity>(GroupPartition(system), existing.GetString("Group"), select: ["PartitionKey"], cancellationToken)
             .ConfigureAwait(false);
         if (queued.HasValue) return DeliveryClaim.Duplicate;
@@ -138,7 +143,7 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         try
         {
             // Taken over only if nobody else took it over since we read it.
-            await _table.UpdateEntityAsync(Claim(row, group, now), existing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _table.UpdateEntityAsync(ClaimEntity(row, group, now), existing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             return DeliveryClaim.Taken;
         }
         catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
@@ -147,20 +152,25 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         }
     }
 
-    private static TableEntity Claim(Row row, string group, DateTimeOffset at) => new(row.Partition, row.RowKey)
+    private static TableRow Claim(Row row, string group, DateTimeOffset at) =>
+        new(row.Partition, row.RowKey, [new("Group", group), new("At", at.ToString("o", CultureInfo.InvariantCulture))]);
+
+    private static TableEntity ClaimEntity(Row row, string group, DateTimeOffset at)
     {
-        ["Group"] = group,
-        ["At"] = at.ToString("o", CultureInfo.InvariantCulture),
-    };
+        var claim = Claim(row, group, at);
+        var entity = new TableEntity(claim.PartitionKey, claim.RowKey);
+        foreach (var (name, value) in claim.Properties) entity[name] = value;
+        return entity;
+    }
 
     private static string GroupPartition(string system) => TableKeys.Of("", system) + "|" + GroupsPartition;
 
-    /// <summary>The keys as rows, grouped by partition into transactions of at most <see cref="MaxTransaction"/>.</summary>
+    /// <summary>The keys as rows, grouped by partition into transactions of at most <see cref="TableTransactionClient.MaxActions"/>.</summary>
     private static IEnumerable<IReadOnlyList<Row>> Transactions(string system, IReadOnlyList<string> deliveryKeys) =>
         deliveryKeys
             .Select((key, index) => new Row(index, Partition(system, key), TableKeys.Of("", key)))
             .GroupBy(row => row.Partition, StringComparer.Ordinal)
-            .SelectMany(partition => partition.Chunk(MaxTransaction));
+            .SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions));
 
     private static string Partition(string system, string deliveryKey)
     {
