@@ -17,7 +17,7 @@ using Newtonsoft.Json.Linq;
 namespace Connectors.Functions;
 
 /// <summary>
-/// The function app: the four functions over one config and one storage, and the HTTP server that
+/// The function app: the five functions over one config and one storage, and the HTTP server that
 /// answers the Azure Functions custom-handler protocol (<c>GET /</c>, <c>POST /{FunctionName}</c>) and,
 /// standalone, vendors' webhooks directly at <c>POST /api/webhooks/{system}</c> (the route the
 /// <c>webhook</c> function has on Azure).
@@ -25,7 +25,8 @@ namespace Connectors.Functions;
 internal sealed class FunctionApp : IAsyncDisposable
 {
     /// <summary>The function names: the folder names of their <c>function.json</c>.</summary>
-    public const string WebhookFunction = "webhook", SyncWorkerFunction = "sync-worker", ScheduledSyncFunction = "scheduled-sync", ReconcileFunction = "reconcile";
+    public const string WebhookFunction = "webhook", SyncWorkerFunction = "sync-worker", ScheduledSyncFunction = "scheduled-sync", ReconcileFunction = "reconcile",
+        LedgerSweepFunction = "ledger-sweep";
 
     private readonly ILogger<FunctionApp> _log;
 
@@ -40,6 +41,7 @@ internal sealed class FunctionApp : IAsyncDisposable
         Ingest = new WebhookIngest(host, storage.Queue, storage.Deliveries, settings, clock, logging.CreateLogger<WebhookIngest>());
         Worker = new SyncWorker(host, storage.Queue, clock, logging.CreateLogger<SyncWorker>());
         Scheduler = new FlowScheduler(host, storage.Schedules, storage.Leases, settings, clock, logging.CreateLogger<FlowScheduler>());
+        Sweep = new DeliverySweep(storage.Deliveries, storage.Schedules, storage.Leases, settings, clock, logging.CreateLogger<DeliverySweep>());
     }
 
     public ConnectorHost Host { get; }
@@ -57,6 +59,8 @@ internal sealed class FunctionApp : IAsyncDisposable
     public SyncWorker Worker { get; }
 
     public FlowScheduler Scheduler { get; }
+
+    public DeliverySweep Sweep { get; }
 
     /// <summary>Builds the app on <paramref name="storage"/>, which it owns from then on.</summary>
     /// <exception cref="ConfigException">A system of the config is unknown or has bad settings.</exception>
@@ -131,6 +135,7 @@ internal sealed class FunctionApp : IAsyncDisposable
                 SyncWorkerFunction => await SyncWorkerAsync(invocation, cancellationToken).ConfigureAwait(false),
                 ScheduledSyncFunction => await TimerAsync(FlowTimer.Schedule, invocation, cancellationToken).ConfigureAwait(false),
                 ReconcileFunction => await TimerAsync(FlowTimer.Reconcile, invocation, cancellationToken).ConfigureAwait(false),
+                LedgerSweepFunction => await SweepAsync(cancellationToken).ConfigureAwait(false),
                 _ => (404, Failure($"No function named '{function}'.")),
             };
         }
@@ -211,6 +216,18 @@ internal sealed class FunctionApp : IAsyncDisposable
         foreach (var run in runs) result.Logs.Add(run.Summary);
         if (runs.Count == 0) result.Logs.Add("No flow is due.");
         return (runs.Any(r => r.Failed) ? 500 : 200, result);
+    }
+
+    /// <summary>
+    /// The <c>ledger-sweep</c> function: the delivery ledger forgets what is older than the retention window, when the
+    /// day's sweep is due. A failed sweep answers 500 so that the invocation shows as failed.
+    /// </summary>
+    private async Task<(int, InvocationResult)> SweepAsync(CancellationToken cancellationToken)
+    {
+        var run = await Sweep.RunDueAsync(cancellationToken).ConfigureAwait(false);
+        var result = new InvocationResult();
+        result.Logs.Add(run.Summary);
+        return (run.IsFailure ? 500 : 200, result);
     }
 
     private static InvocationResult Answer(WebhookAnswer answer) => new InvocationResult().Http("res", answer.Status, answer.Body, answer.ContentType);

@@ -18,6 +18,8 @@ namespace Connectors.Azure.Ledgers;
 /// claimed again. Each claim row names its group, and the group is marked queued by one row of its own,
 /// so that marking a burst costs one write rather than one per delivery: a delivery is a duplicate when
 /// its group's row exists, in progress while its claim is young, and taken over when the claim ran out.
+/// Claim and group rows alike carry the time they were written (<c>At</c>), by which
+/// <see cref="SweepAsync"/> forgets them.
 /// </summary>
 public sealed class AzureTableDeliveryLedger : IDeliveryLedger
 {
@@ -29,6 +31,9 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     public const int Partitions = 4;
 
     private const string GroupsPartition = "groups";
+
+    // Rows read by one page of a sweep's query (the service's largest page).
+    private const int SweepPage = 1_000;
 
     private readonly TableClient _table;
     private readonly TableTransactionClient _transactions;
@@ -67,7 +72,9 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     {
         ArgumentNullException.ThrowIfNull(claims);
         if (!claims.Taken.Any()) return;
-        await _table.UpsertEntityAsync(new TableEntity(GroupPartition(claims.System), claims.Group), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        // The time it was marked, by which the sweep forgets it.
+        var group = new TableEntity(GroupPartition(claims.System), claims.Group) { ["At"] = Stamp(_clock.GetUtcNow()) };
+        await _table.UpsertEntityAsync(group, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -83,6 +90,36 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
             var outcome = await _transactions.UpsertAsync([.. rows.Select(row => Claim(row, claims.Group, DateTimeOffset.MinValue))], cancellationToken).ConfigureAwait(false);
             if (!outcome.IsApplied) throw Refused(outcome);
         })).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One query over the table for the rows whose <c>At</c> is before the cutoff (claim and group rows carry it alike,
+    /// as a round-trip string, whose order is the time's), a page of at most <see cref="SweepPage"/> at a time, so that
+    /// memory is bounded by a page. Each page is deleted by entity-group transactions of at most 100 rows of one
+    /// partition: the claim rows first, then the group rows. A group row is written when its group is marked queued,
+    /// after every claim of the group was made, so a group row older than the cutoff names only claims older than the
+    /// cutoff: forgetting it never makes a claim inside the window look unqueued. Each row is deleted only if it is
+    /// still as the query saw it (its ETag): a claim that ran out and is taken over while the sweep runs is new again,
+    /// and stays. A row deleted or taken over in the meantime fails its transaction, which names it; it is left out and
+    /// the rest are deleted again.
+    /// </remarks>
+    public async Task<long> SweepAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"At lt {Stamp(olderThan)}");
+        var forgotten = 0L;
+        var pages = _table.QueryAsync<TableEntity>(filter, SweepPage, ["PartitionKey", "RowKey"], cancellationToken).AsPages();
+        await foreach (var page in pages.ConfigureAwait(false))
+        {
+            var partitions = page.Values.GroupBy(row => row.PartitionKey, StringComparer.Ordinal).ToLookup(partition => IsGroups(partition.Key));
+            var claims = await Task.WhenAll(partitions[false].SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions)).Select(rows => DeleteAsync(rows, cancellationToken)))
+                .ConfigureAwait(false);
+            await Task.WhenAll(partitions[true].SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions)).Select(rows => DeleteAsync(rows, cancellationToken)))
+                .ConfigureAwait(false);
+            forgotten += claims.Sum();
+        }
+        return forgotten;
     }
 
     /// <summary>Deletes the ledger's table (tests and teardown).</summary>
@@ -152,8 +189,31 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         }
     }
 
+    /// <summary>Deletes the rows (of one partition) that are still as read; the number deleted.</summary>
+    private async Task<int> DeleteAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var left = rows.ToList();
+        while (left.Count > 0)
+        {
+            try
+            {
+                await _table.SubmitTransactionAsync(left.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, row, row.ETag)), cancellationToken)
+                    .ConfigureAwait(false);
+                return left.Count;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is (int)HttpStatusCode.NotFound or (int)HttpStatusCode.PreconditionFailed
+                && e.FailedTransactionActionIndex is { } failed && failed < left.Count)
+            {
+                // Gone (another sweep) or taken over since the query: nothing was deleted; leave that one be and delete the rest.
+                // A chunk another sweep deleted whole costs a round trip a row: the sweep's lease keeps two sweeps apart.
+                left.RemoveAt(failed);
+            }
+        }
+        return 0;
+    }
+
     private static TableRow Claim(Row row, string group, DateTimeOffset at) =>
-        new(row.Partition, row.RowKey, [new("Group", group), new("At", at.ToString("o", CultureInfo.InvariantCulture))]);
+        new(row.Partition, row.RowKey, [new("Group", group), new("At", Stamp(at))]);
 
     private static TableEntity ClaimEntity(Row row, string group, DateTimeOffset at)
     {
@@ -162,6 +222,11 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         foreach (var (name, value) in claim.Properties) entity[name] = value;
         return entity;
     }
+
+    /// <summary>An instant as the rows keep it: a round-trip string in UTC, whose order as a string is the time's.</summary>
+    private static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture);
+
+    private static bool IsGroups(string partition) => partition.EndsWith("|" + GroupsPartition, StringComparison.Ordinal);
 
     private static string GroupPartition(string system) => TableKeys.Of("", system) + "|" + GroupsPartition;
 

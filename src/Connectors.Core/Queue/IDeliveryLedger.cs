@@ -28,4 +28,18 @@ public interface IDeliveryLedger
     /// vendor's next attempt is taken in rather than dropped as a duplicate or held off as in progress.
     /// </summary>
     Task ForgetAsync(DeliveryClaims claims, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets every delivery last claimed before <paramref name="olderThan"/>, queued or not, so that the ledger
+    /// holds a window of recent deliveries rather than every delivery ever taken in: a forgotten delivery that
+    /// comes again is taken in as new. A claim made or taken over at or after <paramref name="olderThan"/> is kept,
+    /// also one made while the sweep runs; sweeps may run at the same time as each other and as claims.
+    /// </summary>
+    /// <param name="olderThan">
+    /// The cutoff. Take it further back than the claim timeout, so that no claim still holding off its duplicates
+    /// is forgotten, and further back than the vendors' retries last.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the sweep; what was forgotten until then stays forgotten.</param>
+    /// <returns>How many deliveries were forgotten.</returns>
+    Task<long> SweepAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

@@ -50,6 +50,17 @@ internal sealed class FunctionAppSettings : IValidatableObject
     public TimeSpan WebhookClaimTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long the delivery ledger remembers a delivery it took in (<c>ConnectorsWebhookDeliveryRetention</c>): the
+    /// <c>ledger-sweep</c> timer forgets the deliveries claimed longer ago, and one that comes again after that is taken in
+    /// as new. Vendors retry for hours (Shopify 8 times over 4 hours, WooCommerce not at all), so a week holds every retry
+    /// with room to spare. Longer than <see cref="WebhookClaimTimeout"/>, so that no claim still holding off its duplicates
+    /// is forgotten, and at least <see cref="WebhookMaxAge"/>, so that a delivery stamped by its vendor is dropped as stale
+    /// before its ledger row can be forgotten.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "366.00:00:00")]
+    public TimeSpan WebhookDeliveryRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
     /// The most webhook events taken in by one group (<c>ConnectorsWebhookIntakeGroup</c>): one ledger transaction
     /// per partition and one queue message per flow and <see cref="WebhookIdsPerMessage"/> records for the whole group.
     /// </summary>
@@ -117,6 +128,7 @@ internal sealed class FunctionAppSettings : IValidatableObject
         settings.WebhookMaxBodyBytes = Read(variable, "ConnectorsWebhookMaxBodyBytes", int.Parse, settings.WebhookMaxBodyBytes);
         settings.WebhookMaxAge = Read(variable, "ConnectorsWebhookMaxAge", TimeSpan.Parse, settings.WebhookMaxAge);
         settings.WebhookClaimTimeout = Read(variable, "ConnectorsWebhookClaimTimeout", TimeSpan.Parse, settings.WebhookClaimTimeout);
+        settings.WebhookDeliveryRetention = Read(variable, "ConnectorsWebhookDeliveryRetention", TimeSpan.Parse, settings.WebhookDeliveryRetention);
         settings.WebhookIntakeGroup = Read(variable, "ConnectorsWebhookIntakeGroup", int.Parse, settings.WebhookIntakeGroup);
         settings.WebhookIdsPerMessage = Read(variable, "ConnectorsWebhookIdsPerMessage", int.Parse, settings.WebhookIdsPerMessage);
         settings.WebhookRecentDeliveries = Read(variable, "ConnectorsWebhookRecentDeliveries", int.Parse, settings.WebhookRecentDeliveries);
@@ -150,6 +162,19 @@ internal sealed class FunctionAppSettings : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (WebhookDeliveryRetention <= WebhookClaimTimeout)
+        {
+            yield return new ValidationResult(
+                $"{nameof(WebhookDeliveryRetention)} (ConnectorsWebhookDeliveryRetention) must be longer than {nameof(WebhookClaimTimeout)} "
+                + $"(ConnectorsWebhookClaimTimeout, {WebhookClaimTimeout}); it is {WebhookDeliveryRetention}.", [nameof(WebhookDeliveryRetention)]);
+        }
+        if (WebhookDeliveryRetention < WebhookMaxAge)
+        {
+            // Else a stamped delivery could outlive its ledger row while still young enough to be queued: taken for news.
+            yield return new ValidationResult(
+                $"{nameof(WebhookDeliveryRetention)} (ConnectorsWebhookDeliveryRetention) must be at least {nameof(WebhookMaxAge)} "
+                + $"(ConnectorsWebhookMaxAge, {WebhookMaxAge}); it is {WebhookDeliveryRetention}.", [nameof(WebhookDeliveryRetention)]);
+        }
         foreach (var (name, variable, folder) in new[]
         {
             (nameof(ReconcileWorkFolder), "ConnectorsReconcileWorkFolder", ReconcileWorkFolder),

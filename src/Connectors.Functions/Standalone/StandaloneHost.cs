@@ -26,7 +26,7 @@ internal static class StandaloneHost
             MaxPollingInterval = settings.MaxPollingInterval,
             LeaseDuration = settings.MessageLease,
         }, app.Clock, app.Logging.CreateLogger<QueueListener>());
-        var scheduler = new SchedulerLoop(app.Scheduler, settings, app.Clock, app.Logging.CreateLogger<SchedulerLoop>());
+        var scheduler = new SchedulerLoop(app.Scheduler, app.Sweep, settings, app.Clock, app.Logging.CreateLogger<SchedulerLoop>());
 
         await using var server = app.BuildServer(settings.Port);
         await server.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -54,72 +54,33 @@ internal sealed class FlowScheduler(ConnectorHost host, IScheduleLedger ledger, 
         }
         if (now < due) return null;
 
-        var attempt = await leases.TryAcquireAsync($"{flow}#{name}", LeaseDuration, cancellationToken).ConfigureAwait(false);
-        if (attempt is not FlowLeaseAttempt.Acquired { Grant: var grant })
-        {
-            return new TimerRun(flow, timer, false);
-        }
-        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var renewing = new CancellationTokenSource();
-        var keepAlive = RenewAsync(grant, lost, renewing.Token);
+        await using var lease = await HeldLease.TryTakeAsync(leases, $"{flow}#{name}", LeaseDuration, clock, log, cancellationToken).ConfigureAwait(false);
+        if (lease is null) return new TimerRun(flow, timer, false);
+        // Read again under the lease: another instance may have run this occurrence since our first read.
+        due = await ledger.GetNextDueAsync(flow, name, cancellationToken).ConfigureAwait(false);
+        if (due is null || now < due) return null;
+        // Due, and more than one occurrence back: the app was down when it fell due; this one run catches up.
+        var pastDue = cron.GetNextOccurrence(due.Value.UtcDateTime) is { } following && following <= now.UtcDateTime;
+        log.LogInformation("Flow {Flow}: {Timer} due at {Due}{PastDue}", flow, name, due, pastDue ? " (past due: catching up once)" : "");
+        TimerRun run;
         try
         {
-            // Read again under the lease: another instance may have run this occurrence since our first read.
-            due = await ledger.GetNextDueAsync(flow, name, cancellationToken).ConfigureAwait(false);
-            if (due is null || now < due) return null;
-            // Due, and more than one occurrence back: the app was down when it fell due; this one run catches up.
-            var pastDue = cron.GetNextOccurrence(due.Value.UtcDateTime) is { } following && following <= now.UtcDateTime;
-            log.LogInformation("Flow {Flow}: {Timer} due at {Due}{PastDue}", flow, name, due, pastDue ? " (past due: catching up once)" : "");
-            TimerRun run;
-            try
-            {
-                run = timer == FlowTimer.Schedule
-                    ? new TimerRun(flow, timer, pastDue) { Sync = await host.SyncAsync(flow, null, lost.Token).ConfigureAwait(false) }
-                    : new TimerRun(flow, timer, pastDue)
-                    {
-                        Reconciliation = await host.ReconcileAsync(flow, flowConfig.Reconciliation?.Repair ?? false,
-                            settings.ReconcileWorkFolder, settings.ReconcileReportFolder, lost.Token).ConfigureAwait(false),
-                    };
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                log.LogError(e, "Flow {Flow}: the {Timer} run failed", flow, name);
-                run = new TimerRun(flow, timer, pastDue) { Error = $"{e.GetType().Name}: {e.Message}" };
-            }
-            // A failed timer run is not retried: it waits for the next occurrence, as a Functions timer does.
-            await ledger.SetNextDueAsync(flow, name, Next(cron, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
-            return run;
-        }
-        finally
-        {
-            await renewing.CancelAsync().ConfigureAwait(false);
-            // Released with the latest grant: a renewal may have changed its token.
-            await leases.ReleaseAsync(await keepAlive.ConfigureAwait(false), CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<FlowLeaseGrant> RenewAsync(FlowLeaseGrant grant, CancellationTokenSource lost, CancellationToken stop)
-    {
-        var current = grant;
-        while (true)
-        {
-            try
-            {
-                await Task.Delay(LeaseDuration / 3, clock, stop).ConfigureAwait(false);
-                if (await leases.RenewAsync(current, LeaseDuration, stop).ConfigureAwait(false) is { } renewed)
+            run = timer == FlowTimer.Schedule
+                ? new TimerRun(flow, timer, pastDue) { Sync = await host.SyncAsync(flow, null, lease.Lost).ConfigureAwait(false) }
+                : new TimerRun(flow, timer, pastDue)
                 {
-                    current = renewed;
-                    continue;
-                }
-                log.LogWarning("Flow {Flow}: lost its lease; stopping the run", grant.Flow);
-                await lost.CancelAsync().ConfigureAwait(false);
-                return current;
-            }
-            catch (OperationCanceledException)
-            {
-                return current;
-            }
+                    Reconciliation = await host.ReconcileAsync(flow, flowConfig.Reconciliation?.Repair ?? false,
+                        settings.ReconcileWorkFolder, settings.ReconcileReportFolder, lease.Lost).ConfigureAwait(false),
+                };
         }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            log.LogError(e, "Flow {Flow}: the {Timer} run failed", flow, name);
+            run = new TimerRun(flow, timer, pastDue) { Error = $"{e.GetType().Name}: {e.Message}" };
+        }
+        // A failed timer run is not retried: it waits for the next occurrence, as a Functions timer does.
+        await ledger.SetNextDueAsync(flow, name, Next(cron, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        return run;
     }
 
     private static DateTimeOffset Next(CronExpression cron, DateTimeOffset after) =>

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Connectors.Functions.Timers;
 
-/// <summary>The standalone stand-in for the Functions host's timer triggers: ticks, and runs what is due.</summary>
-internal sealed class SchedulerLoop(FlowScheduler scheduler, FunctionAppSettings settings, TimeProvider clock, ILogger<SchedulerLoop> log)
+/// <summary>The standalone stand-in for the Functions host's timer triggers: ticks, and runs what is due (the flows' timers, the ledger's sweep).</summary>
+internal sealed class SchedulerLoop(FlowScheduler scheduler, DeliverySweep sweep, FunctionAppSettings settings, TimeProvider clock, ILogger<SchedulerLoop> log)
 {
     /// <summary>Ticks until <paramref name="cancellationToken"/> is cancelled; a failing tick is logged and the next one comes.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -29,6 +29,19 @@ internal sealed class SchedulerLoop(FlowScheduler scheduler, FunctionAppSettings
                 {
                     log.LogError(e, "The {Timer} tick failed; the next tick tries again", timer);
                 }
+            }
+            try
+            {
+                // The sweep logs what it did itself; a failed sweep waits for the next day.
+                await sweep.RunDueAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "The ledger sweep's tick failed; the next tick tries again");
             }
             try
             {

@@ -20,6 +20,9 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ) WITHOUT ROWID;
         """;
 
+    // Rows forgotten in one transaction by a sweep.
+    private const int SweepBatch = 1_000;
+
     private readonly SqliteFile _file;
     private readonly TimeProvider _clock;
 
@@ -81,6 +84,57 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task ForgetAsync(DeliveryClaims claims, CancellationToken cancellationToken) =>
         EachAsync(claims, "DELETE FROM deliveries WHERE system = $system AND delivery_key = $key AND queued = 0;", cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Rows are forgotten by batches of <see cref="SweepBatch"/>, each in a transaction of its own, so that the
+    /// file's write lock is held for milliseconds at a time and claims go on between batches. Each batch goes on
+    /// from the last key of the one before, in the primary key's order, so the table is read once however many
+    /// batches it takes, without an index on the claim time that every claim would have to keep up.
+    /// </remarks>
+    public async Task<long> SweepAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        var cutoff = olderThan.UtcTicks;
+        var forgotten = 0L;
+        // Below every row: a system name is never empty.
+        var (afterSystem, afterKey) = ("", "");
+        await using var connection = await _file.OpenAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            // Immediate: the write lock from the start, so that no claim changes a row between the two statements.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var find = connection.CreateCommand();
+            find.CommandText = """
+                SELECT system, delivery_key FROM deliveries
+                WHERE (system, delivery_key) > ($system, $key) AND at_utc < $cutoff
+                ORDER BY system, delivery_key LIMIT $batch;
+                """;
+            find.Parameters.AddWithValue("$system", afterSystem);
+            find.Parameters.AddWithValue("$key", afterKey);
+            find.Parameters.AddWithValue("$cutoff", cutoff);
+            find.Parameters.AddWithValue("$batch", SweepBatch);
+            var batch = new List<(string System, string Key)>(SweepBatch);
+            await using (var rows = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false)) batch.Add((rows.GetString(0), rows.GetString(1)));
+            }
+            if (batch.Count == 0) return forgotten;
+            await using var delete = connection.CreateCommand();
+            // The cutoff once more, so that the statement is right on its own.
+            delete.CommandText = "DELETE FROM deliveries WHERE system = $system AND delivery_key = $key AND at_utc < $cutoff;";
+            var system = delete.Parameters.Add("$system", SqliteType.Text);
+            var key = delete.Parameters.Add("$key", SqliteType.Text);
+            delete.Parameters.AddWithValue("$cutoff", cutoff);
+            foreach (var row in batch)
+            {
+                (system.Value, key.Value) = row;
+                forgotten += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (batch.Count < SweepBatch) return forgotten;
+            (afterSystem, afterKey) = batch[^1];
+        }
+    }
 
     private async Task EachAsync(DeliveryClaims claims, string statement, CancellationToken cancellationToken)
     {

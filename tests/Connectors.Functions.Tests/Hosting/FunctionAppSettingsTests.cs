@@ -61,4 +61,45 @@ public sealed class FunctionAppSettingsTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public void WebhookDeliveryRetention_Unset_IsAWeek_AndSet_IsTaken()
+    {
+        var unset = FunctionAppSettings.FromEnvironment(Environment([]));
+        var set = FunctionAppSettings.FromEnvironment(Environment(new() { ["ConnectorsWebhookDeliveryRetention"] = "2.12:00:00" }));
+
+        Assert.Equal((TimeSpan.FromDays(7), TimeSpan.FromHours(60)), (unset.WebhookDeliveryRetention, set.WebhookDeliveryRetention));
+    }
+
+    [Fact]
+    public void WebhookDeliveryRetention_NoLongerThanTheClaimTimeout_FailsAtStartNamingBothSettings()
+    {
+        var error = Assert.Throws<ValidationException>(() => FunctionAppSettings.FromEnvironment(Environment(new()
+        {
+            ["ConnectorsWebhookDeliveryRetention"] = "00:10:00", ["ConnectorsWebhookClaimTimeout"] = "00:10:00", ["ConnectorsWebhookMaxAge"] = "00:05:00",
+        })));
+
+        Assert.Contains("WebhookDeliveryRetention (ConnectorsWebhookDeliveryRetention) must be longer than WebhookClaimTimeout (ConnectorsWebhookClaimTimeout, 00:10:00); it is 00:10:00.",
+            error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WebhookDeliveryRetention_ShorterThanTheMaxAge_FailsAtStartNamingBothSettings()
+    {
+        var error = Assert.Throws<ValidationException>(() => FunctionAppSettings.FromEnvironment(Environment(new()
+        {
+            ["ConnectorsWebhookDeliveryRetention"] = "1.00:00:00", ["ConnectorsWebhookMaxAge"] = "2.00:00:00",
+        })));
+
+        Assert.Contains("WebhookDeliveryRetention (ConnectorsWebhookDeliveryRetention) must be at least WebhookMaxAge (ConnectorsWebhookMaxAge, 2.00:00:00); it is 1.00:00:00.",
+            error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WebhookDeliveryRetention_Malformed_FailsAtStartNamingTheSetting()
+    {
+        var error = Assert.Throws<ValidationException>(() => FunctionAppSettings.FromEnvironment(Environment(new() { ["ConnectorsWebhookDeliveryRetention"] = "a week" })));
+
+        Assert.Equal("Function app settings: ConnectorsWebhookDeliveryRetention is not a valid TimeSpan.", error.Message);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class FunctionPackageTests : IDisposable
         using var zip = ZipFile.OpenRead(zipPath);
         var names = zip.Entries.Select(e => e.FullName).ToHashSet();
         Assert.Contains("host.json", names);
-        foreach (var function in new[] { "webhook", "sync-worker", "scheduled-sync", "reconcile" })
+        foreach (var function in new[] { "webhook", "sync-worker", "scheduled-sync", "reconcile", "ledger-sweep" })
         {
             Assert.Contains($"{function}/function.json", names);
         }
