@@ -149,16 +149,22 @@ public sealed class SqliteWorkQueueTests : IDisposable
         var queue = Open();
         await queue.EnqueueAsync([Request("1"), Request("2"), Request("3")], Token);
         var log = new LinesLogger();
-        var listener = new QueueListener(queue, new SucceedingHandler(),
+        var handler = new SucceedingHandler();
+        var listener = new QueueListener(queue, handler,
             new QueueListenerOptions { MinPollingInterval = TimeSpan.FromSeconds(1), MaxPollingInterval = TimeSpan.FromSeconds(1) }, _clock, log);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var running = listener.RunAsync(stop.Token);
         var pollOnce = () => _clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(1), Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
 
+        // The clock moves only once the burst is handled: moved on while a slow machine still handles it, it would
+        // run the messages' leases out and hand them out again, and the burst would be counted twice.
+        await handler.HandledAsync(3, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
         while (log.Drained.Count == 0) await pollOnce();
         for (var i = 0; i < 3; i++) await pollOnce();
         var afterFirstBurst = log.Drained.ToArray();
         await queue.EnqueueAsync([Request("4"), Request("5")], Token);
+        await pollOnce();
+        await handler.HandledAsync(2, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
         while (log.Drained.Count == 1) await pollOnce();
         await stop.CancelAsync();
         await running;
@@ -171,8 +177,19 @@ public sealed class SqliteWorkQueueTests : IDisposable
 
     private sealed class SucceedingHandler : ISyncRequestHandler
     {
-        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Handled(d.Message.Id))]);
+        private readonly SemaphoreSlim _handled = new(0);
+
+        /// <summary>Completes once <paramref name="count"/> more messages were handled.</summary>
+        public async Task HandledAsync(int count, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < count; i++) await _handled.WaitAsync(cancellationToken);
+        }
+
+        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken)
+        {
+            _handled.Release(batch.Count);
+            return Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Handled(d.Message.Id))]);
+        }
 
         public Task OnPoisonedAsync(PoisonedMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
     }
