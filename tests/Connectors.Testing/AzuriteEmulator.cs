@@ -17,7 +17,8 @@ namespace Connectors.Testing;
 public sealed class AzuriteEmulator : IAsyncDisposable
 {
     // Azurite's documented development account key: public, the same on every machine.
-    private const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /// <summary>The emulator's well-known account key (published with Azurite; not a secret).</summary>
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private string? _home;
     private Dictionary<string, string>? _environment;
