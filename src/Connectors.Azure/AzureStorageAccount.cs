@@ -132,11 +132,9 @@ public sealed class AzureStorageAccount
     /// <summary>A client for one table.</summary>
     internal TableClient CreateTableClient(string tableName)
     {
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = _maxRetries;
+        var options = TableOptions();
         if (_tableSas is not null)
         {
-            options.AddPolicy(_tableSas, HttpPipelinePosition.PerCall);
             return new TableServiceClient(_keyedTables!.Uri, _tableSas.Credential, options).GetTableClient(tableName);
         }
         return _connectionString is not null
@@ -147,12 +145,10 @@ public sealed class AzureStorageAccount
     /// <summary>A client for the entity-group transactions of one table, signed and retried as <see cref="CreateTableClient"/>'s are.</summary>
     internal TableTransactionClient CreateTableTransactionClient(string tableName)
     {
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = _maxRetries;
+        var options = TableOptions();
         if (_tableSas is not null)
         {
-            // Renewed first, then put in the query: both once per call, not per retry, or a retry would sign twice.
-            options.AddPolicy(_tableSas, HttpPipelinePosition.PerCall);
+            // Put in the query after its renewal, once per call rather than per retry, or a retry would sign twice.
             options.AddPolicy(new SasQuery(_tableSas.Credential), HttpPipelinePosition.PerCall);
             return new TableTransactionClient(HttpPipelineBuilder.Build(options), _keyedTables!.Uri, tableName);
         }
@@ -164,6 +160,15 @@ public sealed class AzureStorageAccount
         }
         return new TableTransactionClient(
             HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(_credential!, "https://storage.azure.com/.default")), _tableServiceUri!, tableName);
+    }
+
+    /// <summary>The table clients' options: the retries, and the renewal of the account SAS when there is one.</summary>
+    private TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = _maxRetries;
+        if (_tableSas is not null) options.AddPolicy(_tableSas, HttpPipelinePosition.PerCall);
+        return options;
     }
 
     private static string SignatureOf(string connectionString)

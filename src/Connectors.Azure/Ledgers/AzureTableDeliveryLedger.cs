@@ -113,13 +113,14 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         await foreach (var page in pages.ConfigureAwait(false))
         {
             var partitions = page.Values.GroupBy(row => row.PartitionKey, StringComparer.Ordinal).ToLookup(partition => IsGroups(partition.Key));
-            var claims = await Task.WhenAll(partitions[false].SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions)).Select(rows => DeleteAsync(rows, cancellationToken)))
-                .ConfigureAwait(false);
-            await Task.WhenAll(partitions[true].SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions)).Select(rows => DeleteAsync(rows, cancellationToken)))
-                .ConfigureAwait(false);
-            forgotten += claims.Sum();
+            forgotten += await DeleteAllAsync(partitions[false]).ConfigureAwait(false);
+            await DeleteAllAsync(partitions[true]).ConfigureAwait(false);
         }
         return forgotten;
+
+        async Task<int> DeleteAllAsync(IEnumerable<IEnumerable<TableEntity>> partitions) =>
+            (await Task.WhenAll(partitions.SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions)).Select(rows => DeleteAsync(rows, cancellationToken)))
+                .ConfigureAwait(false)).Sum();
     }
 
     /// <summary>Deletes the ledger's table (tests and teardown).</summary>
