@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -7,50 +8,79 @@ using Newtonsoft.Json.Linq;
 namespace Connectors.Benchmarks.Webhooks;
 
 /// <summary>
-/// The benchmark's second process: sends the deliveries over <c>C</c> keep-alive HTTP/1.1 connections, each
-/// request written from bytes prepared before the clock starts and each answer read just far enough to know its
+/// The benchmark's second process: sends the deliveries over keep-alive HTTP/1.1 connections, either as fast as
+/// a fixed number of connections are answered (closed loop) or each at its due time at a fixed rate (open loop),
+/// each request written from bytes prepared before the clock starts and each answer read just far enough to know its
 /// status, so that the cores left to the server are as many as a light sender can leave (Shopify sends from its
 /// own machines). Prints one JSON line: count, seconds, latency percentiles, failures, its own CPU time.
 /// </summary>
 internal static class LoadGenerator
 {
+    // Open loop: connections opened before the clock starts, and the most it opens when all of them wait on answers.
+    private const int OpenConnections = 64;
+    private const int MostConnections = 1_024;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var address = new Uri(args[0]);
-        var (first, total, concurrency) = (int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
-            int.Parse(args[3], CultureInfo.InvariantCulture));
+        var (first, total) = (int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+        var load = Load.Parse(args[3]);
         var now = DateTimeOffset.UtcNow;
         var requests = Enumerable.Range(first, total).Select(i => Deliveries.Request(address, i, now)).ToArray();
 
         var latencies = new double[total];
+        var lags = new double[total];
         var failures = 0;
-        var next = -1;
         using var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
+        var paused = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        if (load.Rate is { } rate)
+        {
+            failures = await OpenLoopAsync(address, requests, rate, latencies, lags);
+        }
+        else
+        {
+            failures = await ClosedLoopAsync(address, requests, load.Connections, latencies);
+        }
+        clock.Stop();
+        self.Refresh();
+        Array.Sort(latencies);
+        Array.Sort(lags);
+        double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        Console.WriteLine(new JObject
+        {
+            ["count"] = total,
+            ["seconds"] = clock.Elapsed.TotalSeconds,
+            ["p50"] = Percentile(latencies, 0.50),
+            ["p99"] = Percentile(latencies, 0.99),
+            ["lagP99"] = Percentile(lags, 0.99),
+            ["max"] = latencies[^1],
+            ["failures"] = failures,
+            ["cpuSeconds"] = (self.TotalProcessorTime - cpu).TotalSeconds,
+            ["gcPauseMs"] = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds,
+        }.ToString(Newtonsoft.Json.Formatting.None));
+        return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="connections"/> senders, each sending its next delivery when the last is answered: the rate is what
+    /// the server's latency lets through. Latency runs from each send.
+    /// </summary>
+    private static async Task<int> ClosedLoopAsync(Uri address, byte[][] requests, int connections, double[] latencies)
+    {
+        var failures = 0;
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
             Connection? connection = null;
             try
             {
                 int i;
-                while ((i = Interlocked.Increment(ref next)) < total)
+                while ((i = Interlocked.Increment(ref next)) < requests.Length)
                 {
-                    while (true)
-                    {
-                        var started = Stopwatch.GetTimestamp();
-                        connection ??= await Connection.OpenAsync(address);
-                        var (status, keepAlive) = await connection.SendAsync(requests[i]);
-                        latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                        if (!keepAlive)
-                        {
-                            connection.Dispose();
-                            connection = null;
-                        }
-                        if (status == 503) continue;
-                        if (status is < 200 or > 299) Interlocked.Increment(ref failures);
-                        break;
-                    }
+                    (var ok, connection) = await DeliverAsync(address, connection, requests[i], Stopwatch.GetTimestamp(), latencies, i);
+                    if (!ok) Interlocked.Increment(ref failures);
                 }
             }
             finally
@@ -58,21 +88,84 @@ internal static class LoadGenerator
                 connection?.Dispose();
             }
         })));
-        clock.Stop();
-        self.Refresh();
-        Array.Sort(latencies);
-        double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
-        Console.WriteLine(new JObject
+        return failures;
+    }
+
+    /// <summary>
+    /// Delivery <c>i</c> is due <c>i / rate</c> seconds after the start, whether or not earlier ones were answered, as
+    /// a vendor sends events when they happen. Latency runs from when a delivery was due, so that a delivery waiting for
+    /// a free connection counts its wait too. <paramref name="lags"/> gets how late this process itself was in taking
+    /// each delivery up: on a machine it shares with the server, the sender's own lateness counts as latency too.
+    /// </summary>
+    private static async Task<int> OpenLoopAsync(Uri address, byte[][] requests, double rate, double[] latencies, double[] lags)
+    {
+        var idle = new ConcurrentBag<Connection>();
+        for (var c = 0; c < OpenConnections; c++) idle.Add(await Connection.OpenAsync(address));
+        var free = new SemaphoreSlim(MostConnections, MostConnections);
+        var failures = 0;
+        var sends = new Task[requests.Length];
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < requests.Length; i++)
         {
-            ["count"] = total,
-            ["seconds"] = clock.Elapsed.TotalSeconds,
-            ["p50"] = Percentile(0.50),
-            ["p99"] = Percentile(0.99),
-            ["max"] = latencies[^1],
-            ["failures"] = failures,
-            ["cpuSeconds"] = (self.TotalProcessorTime - cpu).TotalSeconds,
-        }.ToString(Newtonsoft.Json.Formatting.None));
-        return 0;
+            var due = start + (long)(i * Stopwatch.Frequency / rate);
+            if (due - Stopwatch.GetTimestamp() is var early and > 0) await Task.Delay(TimeSpan.FromSeconds((double)early / Stopwatch.Frequency));
+            sends[i] = SendAsync(i, due);
+        }
+        await Task.WhenAll(sends);
+        foreach (var connection in idle) connection.Dispose();
+        return failures;
+
+        async Task SendAsync(int i, long due)
+        {
+            lags[i] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+            await free.WaitAsync();
+            try
+            {
+                idle.TryTake(out var connection);
+                (var ok, connection) = await DeliverAsync(address, connection, requests[i], due, latencies, i);
+                if (!ok) Interlocked.Increment(ref failures);
+                if (connection is not null) idle.Add(connection);
+            }
+            finally
+            {
+                free.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends one delivery until it is answered other than 503 (in progress elsewhere: the vendor would retry); whether it
+    /// was accepted, and the connection to go on with (none when the server closed it).
+    /// </summary>
+    private static async Task<(bool Accepted, Connection? Connection)> DeliverAsync(Uri address, Connection? connection, byte[] request, long since,
+        double[] latencies, int i)
+    {
+        while (true)
+        {
+            connection ??= await Connection.OpenAsync(address);
+            var (status, keepAlive) = await connection.SendAsync(request);
+            latencies[i] = Stopwatch.GetElapsedTime(since).TotalMilliseconds;
+            if (!keepAlive)
+            {
+                connection.Dispose();
+                connection = null;
+            }
+            if (status == 503) continue;
+            return (status is >= 200 and <= 299, connection);
+        }
+    }
+
+    /// <summary>How the deliveries are sent: over a fixed number of connections (closed loop) or at a fixed rate (open loop).</summary>
+    public readonly record struct Load(int Connections, double? Rate)
+    {
+        /// <summary><c>128</c>: 128 connections; <c>5000/s</c>: 5,000 deliveries a second.</summary>
+        public static Load Parse(string text) => text.EndsWith("/s", StringComparison.Ordinal)
+            ? new Load(0, double.Parse(text[..^2], CultureInfo.InvariantCulture))
+            : new Load(int.Parse(text, CultureInfo.InvariantCulture), null);
+
+        public override string ToString() => Rate is { } rate
+            ? string.Create(CultureInfo.InvariantCulture, $"offered at {rate:N0}/s (open loop: each delivery sent when due, latency from then)")
+            : string.Create(CultureInfo.InvariantCulture, $"{Connections} concurrent (closed loop: each connection sends when answered)");
     }
 
     /// <summary>One keep-alive connection: a request written whole, its answer's head parsed and its body skipped.</summary>
