@@ -12,7 +12,8 @@ namespace Connectors.Benchmarks.Webhooks;
 /// a fixed number of connections are answered (closed loop) or each at its due time at a fixed rate (open loop),
 /// each request written from bytes prepared before the clock starts and each answer read just far enough to know its
 /// status, so that the cores left to the server are as many as a light sender can leave (Shopify sends from its
-/// own machines). Prints one JSON line: count, seconds, latency percentiles, failures, its own CPU time.
+/// own machines). Prints one JSON line: count, seconds, latency percentiles, the open loop's own lateness, failures,
+/// its own CPU time and GC pauses.
 /// </summary>
 internal static class LoadGenerator
 {
