@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
 
 using Connectors.Core.Webhooks;
 
@@ -34,8 +33,6 @@ public sealed class ShopifyWebhooks
 
     /// <summary>When the event fired.</summary>
     public const string TriggeredAtHeader = "X-Shopify-Triggered-At";
-
-    private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
 
     private readonly WebhookSecrets _secrets;
     private readonly TimeProvider _clock;
@@ -99,22 +96,11 @@ public sealed class ShopifyWebhooks
     // the compliance topics) have neither, and that is not an error.
     private static (string? Id, DateTimeOffset? Modified) RecordOf(ReadOnlySpan<byte> body)
     {
-        JObject? payload;
-        try
-        {
-            payload = JsonConvert.DeserializeObject<JToken>(Encoding.UTF8.GetString(body), PayloadSettings) as JObject;
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-        var id = payload?["id"] is JValue { Type: JTokenType.Integer or JTokenType.String } value
-            ? Convert.ToString(value.Value, CultureInfo.InvariantCulture)
-            : null;
-        var modified = payload?["updated_at"] is JValue { Type: JTokenType.String, Value: string text }
+        var members = WebhookBody.TopLevel(body, "id", "updated_at");
+        var modified = members[1] is { Kind: JsonValueKind.String, Text: var text }
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var stamp)
             ? stamp
             : (DateTimeOffset?)null;
-        return (id, modified);
+        return (members[0]?.AsId(), modified);
     }
 }

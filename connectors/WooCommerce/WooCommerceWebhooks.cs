@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
 
 using Connectors.Core.Webhooks;
 
@@ -38,8 +37,6 @@ public sealed partial class WooCommerceWebhooks
 
     /// <summary>The store's home URL.</summary>
     public const string SourceHeader = "X-WC-Webhook-Source";
-
-    private static readonly JsonSerializerSettings PayloadSettings = new() { DateParseHandling = DateParseHandling.None };
 
     // wp_specialchars_decode( $text, ENT_QUOTES ): the quote, ampersand and angle-bracket entities, named, decimal
     // (zero padding allowed) and hexadecimal (any case of x and zero padding), in one left-to-right pass like strtr.
@@ -154,21 +151,11 @@ public sealed partial class WooCommerceWebhooks
     // a body without them is not an error, it names no record.
     private static (string? Id, DateTimeOffset? Modified) RecordOf(ReadOnlySpan<byte> body)
     {
-        JObject? payload;
-        try
-        {
-            payload = JsonConvert.DeserializeObject<JToken>(Encoding.UTF8.GetString(body), PayloadSettings) as JObject;
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-        var id = payload?["id"] is JValue { Type: JTokenType.Integer or JTokenType.String } value
-            && long.TryParse(Convert.ToString(value.Value, CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            && number > 0
-                ? number.ToString(CultureInfo.InvariantCulture)
-                : null;
-        var modified = payload?["date_modified_gmt"] is JValue { Type: JTokenType.String, Value: string stamp } ? WooCommerceConnector.ParseGmt(stamp) : null;
+        var members = WebhookBody.TopLevel(body, "id", "date_modified_gmt");
+        var id = members[0]?.AsId() is { } text && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number.ToString(CultureInfo.InvariantCulture)
+            : null;
+        var modified = members[1] is { Kind: JsonValueKind.String, Text: var stamp } ? WooCommerceConnector.ParseGmt(stamp) : null;
         return (id, modified);
     }
 }

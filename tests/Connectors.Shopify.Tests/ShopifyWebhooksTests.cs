@@ -116,6 +116,34 @@ public sealed class ShopifyWebhooksTests
         Assert.Equal("my-shop.myshopify.com/delivery-1", delivery.DedupeKey);
     }
 
+    [Fact]
+    public void Verify_TheWholeResource_GivesTheTopLevelIdAndStampOnly()
+    {
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
+        var body = Encoding.UTF8.GetBytes("""
+            {"default_address":{"id":9001,"customer_id":706405506930370000,"updated_at":"2020-01-01T00:00:00Z"},
+             "addresses":[{"id":9002}],"id":706405506930370000,"email":"jane@example.com",
+             "updated_at":"2026-11-23T04:15:30-05:00","tags":""}
+            """);
+
+        var delivery = Assert.IsType<ShopifyWebhookVerification.Verified>(webhooks.Verify(body, Headers(ShopifyWebhooks.Sign(body, Secret)))).Delivery;
+
+        Assert.Equal("706405506930370000", delivery.RecordId);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 15, 30, TimeSpan.Zero), delivery.RecordModified);
+    }
+
+    [Fact]
+    public void Verify_SignedBodyThatIsNotJson_IsGenuineAndNamesNoRecord()
+    {
+        var webhooks = new ShopifyWebhooks(new WebhookSecrets(Secret), new WaitObservingClock());
+        var body = Encoding.UTF8.GetBytes("""{"id":123,"email":""");
+
+        var delivery = Assert.IsType<ShopifyWebhookVerification.Verified>(webhooks.Verify(body, Headers(ShopifyWebhooks.Sign(body, Secret)))).Delivery;
+
+        Assert.Null(delivery.RecordId);
+        Assert.Null(delivery.RecordModified);
+    }
+
     private static Dictionary<string, string> Headers(string signature) => new()
     {
         [ShopifyWebhooks.HmacHeader] = signature,
