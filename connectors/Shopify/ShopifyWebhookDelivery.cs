@@ -22,7 +22,7 @@ public sealed record ShopifyWebhookDelivery(
     DateTimeOffset? RecordModified)
 {
     /// <summary>The stream the topic is about: <c>customers/update</c> → <c>customers</c>.</summary>
-    public string Stream => Topic.Split('/', 2)[0];
+    public string Stream => Topic.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? Topic[..slash] : Topic;
 
     /// <summary>
     /// The key duplicates share: shop domain and event id, or the delivery's webhook id when the event id

@@ -59,8 +59,7 @@ public sealed class ShopifyWebhooks
     public ShopifyWebhookVerification Verify(ReadOnlySpan<byte> body, IEnumerable<KeyValuePair<string, string>> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in headers) byName[name] = value;
+        var byName = WebhookHeaders.ByName(headers);
 
         var check = HmacSha256Signature.Check(body, byName.GetValueOrDefault(HmacHeader), _secrets, _clock.GetUtcNow());
         if (HmacSha256Signature.Reason(check, HmacHeader) is { } refused)
@@ -89,7 +88,7 @@ public sealed class ShopifyWebhooks
             recordModified));
     }
 
-    private static string? ValueOf(Dictionary<string, string> headers, string name) =>
+    private static string? ValueOf(IReadOnlyDictionary<string, string> headers, string name) =>
         headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     // Resource topics carry the REST-shaped resource: numeric "id" and "updated_at". Others (app/uninstalled,

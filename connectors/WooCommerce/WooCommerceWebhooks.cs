@@ -97,8 +97,7 @@ public sealed partial class WooCommerceWebhooks
         {
             return new WooCommerceWebhookVerification.Ping(pinged);
         }
-        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in headers) byName[name] = value;
+        var byName = WebhookHeaders.ByName(headers);
 
         var check = HmacSha256Signature.Check(body, byName.GetValueOrDefault(SignatureHeader), _secrets, _clock.GetUtcNow(), SigningKeyOf);
         if (HmacSha256Signature.Reason(check, SignatureHeader) is { } refused)
@@ -144,7 +143,7 @@ public sealed partial class WooCommerceWebhooks
     [GeneratedRegex("&(quot|lt|gt|amp|#0*(?:39|34|60|62|38)|#[xX]0*(?:27|22|26));", RegexOptions.CultureInvariant)]
     private static partial Regex Entity();
 
-    private static string? ValueOf(Dictionary<string, string> headers, string name) =>
+    private static string? ValueOf(IReadOnlyDictionary<string, string> headers, string name) =>
         headers.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     // Resource topics carry the resource as GET /wc/v3/{resource}s/{id} returns it (deletions only {"id": …});

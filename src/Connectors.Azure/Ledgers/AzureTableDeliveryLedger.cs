@@ -87,7 +87,7 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         ArgumentNullException.ThrowIfNull(claims);
         await Task.WhenAll(Transactions(claims.System, [.. claims.Taken]).Select(async rows =>
         {
-            var outcome = await _transactions.UpsertAsync([.. rows.Select(row => Claim(row, claims.Group, DateTimeOffset.MinValue))], cancellationToken).ConfigureAwait(false);
+            var outcome = await _transactions.UpsertAsync([.. rows.Select(row => Claim(row, claims.Group, Stamp(DateTimeOffset.MinValue)))], cancellationToken).ConfigureAwait(false);
             if (!outcome.IsApplied) throw Refused(outcome);
         })).ConfigureAwait(false);
     }
@@ -134,9 +134,10 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         CancellationToken cancellationToken)
     {
         var left = rows.ToList();
+        var at = Stamp(now);
         while (left.Count > 0)
         {
-            var outcome = await _transactions.InsertAsync([.. left.Select(row => Claim(row, group, now))], cancellationToken).ConfigureAwait(false);
+            var outcome = await _transactions.InsertAsync([.. left.Select(row => Claim(row, group, at))], cancellationToken).ConfigureAwait(false);
             if (outcome.IsApplied)
             {
                 foreach (var row in left) claims[row.Index] = DeliveryClaim.Taken;
@@ -213,12 +214,12 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
         return 0;
     }
 
-    private static TableRow Claim(Row row, string group, DateTimeOffset at) =>
-        new(row.Partition, row.RowKey, [new("Group", group), new("At", Stamp(at))]);
+    private static TableRow Claim(Row row, string group, string at) =>
+        new(row.Partition, row.RowKey, [new("Group", group), new("At", at)]);
 
     private static TableEntity ClaimEntity(Row row, string group, DateTimeOffset at)
     {
-        var claim = Claim(row, group, at);
+        var claim = Claim(row, group, Stamp(at));
         var entity = new TableEntity(claim.PartitionKey, claim.RowKey);
         foreach (var (name, value) in claim.Properties) entity[name] = value;
         return entity;
@@ -232,16 +233,20 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     private static string GroupPartition(string system) => TableKeys.Of("", system) + "|" + GroupsPartition;
 
     /// <summary>The keys as rows, grouped by partition into transactions of at most <see cref="TableTransactionClient.MaxActions"/>.</summary>
-    private static IEnumerable<IReadOnlyList<Row>> Transactions(string system, IReadOnlyList<string> deliveryKeys) =>
-        deliveryKeys
-            .Select((key, index) => new Row(index, Partition(system, key), TableKeys.Of("", key)))
+    private static IEnumerable<IReadOnlyList<Row>> Transactions(string system, IReadOnlyList<string> deliveryKeys)
+    {
+        var partitions = new string[Partitions];
+        for (var bucket = 0; bucket < Partitions; bucket++) partitions[bucket] = TableKeys.Of("", system) + "|" + bucket.ToString(CultureInfo.InvariantCulture);
+        return deliveryKeys
+            .Select((key, index) => new Row(index, partitions[Bucket(key)], TableKeys.Of("", key)))
             .GroupBy(row => row.Partition, StringComparer.Ordinal)
             .SelectMany(partition => partition.Chunk(TableTransactionClient.MaxActions));
+    }
 
-    private static string Partition(string system, string deliveryKey)
+    private static int Bucket(string deliveryKey)
     {
-        var bucket = XxHash32.HashToUInt32(Encoding.UTF8.GetBytes(deliveryKey)) % Partitions;
-        return TableKeys.Of("", system) + "|" + bucket.ToString(CultureInfo.InvariantCulture);
+        var utf8 = Encoding.UTF8.GetMaxByteCount(deliveryKey.Length) <= 1024 ? stackalloc byte[1024] : new byte[Encoding.UTF8.GetMaxByteCount(deliveryKey.Length)];
+        return (int)(XxHash32.HashToUInt32(utf8[..Encoding.UTF8.GetBytes(deliveryKey, utf8)]) % Partitions);
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

@@ -22,6 +22,10 @@ internal sealed class TableTransactionClient
 
     private const string ServiceVersion = "2019-02-02";
     private const string Json = "application/json;odata=minimalmetadata";
+    private const string ActionHeaders = $"Accept: {Json}\r\nContent-Type: application/json\r\nDataServiceVersion: 3.0\r\n\r\n";
+
+    // The pooled buffer an answer is first read into, doubled while the answer goes on.
+    private const int AnswerBytes = 16 * 1024;
 
     private readonly HttpPipeline _pipeline;
     private readonly Uri _batchUri;
@@ -61,6 +65,9 @@ internal sealed class TableTransactionClient
         request.Headers.Add("MaxDataServiceVersion", "3.0;NetFx");
         request.Headers.Add("Accept", Json);
         request.Content = RequestContent.Create(Body(batch, rows, upsert));
+        // The answer is read here into a pooled buffer: buffered by the pipeline, it grew a new stream for every
+        // transaction, a few hundred bytes an action (each names its entity's URL twice).
+        message.BufferResponse = false;
         await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
         var response = message.Response;
         if (response.Status != 202)
@@ -70,22 +77,48 @@ internal sealed class TableTransactionClient
             response.Headers.TryGetValue("x-ms-error-code", out var code);
             throw new RequestFailedException(response.Status, $"The table service refused the transaction: {response.Status} {code}".TrimEnd(), code, null);
         }
-        return Read(response.Content.ToMemory().Span);
+        var answer = ArrayPool<byte>.Shared.Rent(AnswerBytes);
+        try
+        {
+            var length = 0;
+            int read;
+            while (response.ContentStream is { } stream && (read = await stream.ReadAsync(answer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+                if (length < answer.Length) continue;
+                var larger = ArrayPool<byte>.Shared.Rent(answer.Length * 2);
+                answer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(answer);
+                answer = larger;
+            }
+            return Read(answer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(answer);
+        }
     }
 
-    private byte[] Body(string batch, IReadOnlyList<TableRow> rows, bool upsert)
+    private ReadOnlyMemory<byte> Body(string batch, IReadOnlyList<TableRow> rows, bool upsert)
     {
         var changeset = "changeset_" + Guid.NewGuid().ToString("N");
         var body = new ArrayBufferWriter<byte>(512 + rows.Count * 512);
         Write(body, $"--{batch}\r\nContent-Type: multipart/mixed; boundary={changeset}\r\n\r\n");
+        // What comes before each action's entity is the same for every action of an insert: written out once.
+        var part = Encoding.UTF8.GetBytes($"--{changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n");
+        var insert = upsert ? [] : Encoding.UTF8.GetBytes($"POST {_tableUri} HTTP/1.1\r\nPrefer: return-no-content\r\n{ActionHeaders}");
         using var json = new Utf8JsonWriter(body);
         foreach (var row in rows)
         {
-            Write(body, $"--{changeset}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n");
-            Write(body, upsert
-                ? $"PUT {_tableUri}(PartitionKey='{Key(row.PartitionKey)}',RowKey='{Key(row.RowKey)}') HTTP/1.1\r\n"
-                : $"POST {_tableUri} HTTP/1.1\r\nPrefer: return-no-content\r\n");
-            Write(body, $"Accept: {Json}\r\nContent-Type: application/json\r\nDataServiceVersion: 3.0\r\n\r\n");
+            body.Write(part);
+            if (upsert)
+            {
+                Write(body, $"PUT {_tableUri}(PartitionKey='{Key(row.PartitionKey)}',RowKey='{Key(row.RowKey)}') HTTP/1.1\r\n{ActionHeaders}");
+            }
+            else
+            {
+                body.Write(insert);
+            }
             json.Reset(body);
             json.WriteStartObject();
             json.WriteString("PartitionKey", row.PartitionKey);
@@ -93,10 +126,10 @@ internal sealed class TableTransactionClient
             foreach (var (name, value) in row.Properties) json.WriteString(name, value);
             json.WriteEndObject();
             json.Flush();
-            Write(body, "\r\n");
+            body.Write("\r\n"u8);
         }
         Write(body, $"--{changeset}--\r\n--{batch}--\r\n");
-        return body.WrittenSpan.ToArray();
+        return body.WrittenMemory;
     }
 
     /// <summary>A key as it goes in the path: quotes doubled, as OData wants, then escaped as the URI wants.</summary>

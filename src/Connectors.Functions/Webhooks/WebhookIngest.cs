@@ -68,8 +68,9 @@ internal sealed class WebhookIngest
 
         var now = _clock.GetUtcNow();
         var stale = 0;
-        var taking = new List<Task<IntakeOutcome>>();
-        foreach (var change in ((WebhookVerdict.Genuine)verdict).Events)
+        var events = ((WebhookVerdict.Genuine)verdict).Events;
+        var taking = new List<Task<IntakeOutcome>>(events.Count);
+        foreach (var change in events)
         {
             if (change.TriggeredAt is { } at && now - at > _settings.WebhookMaxAge)
             {
@@ -79,14 +80,19 @@ internal sealed class WebhookIngest
                 stale++;
                 continue;
             }
-            var requests = _host.Config.Flows
-                .Where(f => f.Webhooks && f.From.System == request.System && string.Equals(f.From.Stream, change.Stream, StringComparison.OrdinalIgnoreCase))
-                .Select(f => new SyncRequest(f.Name, f.From.ToString(), change.RecordIds, change.DeliveryKey, now))
-                .ToArray();
-            if (requests.Length == 0) continue;
+            var requests = new List<SyncRequest>(1);
+            foreach (var flow in _host.Config.Flows)
+            {
+                if (flow.Webhooks && flow.From.System == request.System && string.Equals(flow.From.Stream, change.Stream, StringComparison.OrdinalIgnoreCase))
+                {
+                    requests.Add(new SyncRequest(flow.Name, flow.From.ToString(), change.RecordIds, change.DeliveryKey, now));
+                }
+            }
+            if (requests.Count == 0) continue;
             taking.Add(_intake.TakeAsync(request.System, change.DeliveryKey, requests, cancellationToken));
         }
-        var outcomes = await Task.WhenAll(taking).ConfigureAwait(false);
+        // Most deliveries carry one event: its outcome is awaited as it is, with nothing to gather.
+        IntakeOutcome[] outcomes = taking is [var one] ? [await one.ConfigureAwait(false)] : await Task.WhenAll(taking).ConfigureAwait(false);
         if (outcomes.Contains(IntakeOutcome.Failed))
         {
             return WebhookAnswer.Json(StatusCodes.Status503ServiceUnavailable, "retry", "The delivery could not be queued; send it again.");
