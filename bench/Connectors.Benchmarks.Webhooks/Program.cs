@@ -140,8 +140,9 @@ for (var round = 1; round <= rounds; round++)
     self.Refresh();
     azurite?.Refresh();
     var (serverCpu, azuriteCpu) = (self.TotalProcessorTime, azurite?.TotalProcessorTime);
-    var (serverPaused, serverGen2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+    var (serverPaused, serverGen2, serverAllocated) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: true));
     var run = await SendAsync((round - 1) * total, total, load);
+    serverAllocated = GC.GetTotalAllocatedBytes(precise: true) - serverAllocated;
     self.Refresh();
     azurite?.Refresh();
     (serverCpu, azuriteCpu) = (self.TotalProcessorTime - serverCpu, azurite?.TotalProcessorTime - azuriteCpu);
@@ -156,7 +157,8 @@ for (var round = 1; round <= rounds; round++)
         $"round {round}: {total / seconds:N0} deliveries/s accepted; ack latency p50 {run.Value<double>("p50"):N1} ms, p99 {p99:N1} ms, max {run.Value<double>("max"):N1} ms{lateness}; " +
         $"{run.Value<int>("failures")} failed; CPU in {seconds:0.0} s: server {serverCpu.TotalSeconds:0.0} s, load generator {run.Value<double>("cpuSeconds"):0.0} s, " +
         $"Azurite {(azuriteCpu is { } a ? $"{a.TotalSeconds:0.0} s" : "not measured (set AZURITE_PID)")}; " +
-        $"GC pauses: server {serverPaused.TotalMilliseconds:N0} ms ({serverGen2} gen2), load generator {run.Value<double>("gcPauseMs"):N0} ms"));
+        $"GC pauses: server {serverPaused.TotalMilliseconds:N0} ms ({serverGen2} gen2), load generator {run.Value<double>("gcPauseMs"):N0} ms; " +
+        $"server allocated {serverAllocated / total:N0} B a delivery"));
     await SweepAsync();
 }
 rates.Sort();
