@@ -146,7 +146,7 @@ public sealed class SqliteWorkQueueTests : IDisposable
     [Fact]
     public async Task UnderTheQueueListener_DrainingTheQueue_IsLoggedOncePerBurstOfWork_NotOnEveryEmptyPoll()
     {
-        var queue = Open();
+        var queue = new CompletionsCounted(Open());
         await queue.EnqueueAsync([Request("1"), Request("2"), Request("3")], Token);
         var log = new LinesLogger();
         var handler = new SucceedingHandler();
@@ -156,15 +156,16 @@ public sealed class SqliteWorkQueueTests : IDisposable
         var running = listener.RunAsync(stop.Token);
         var pollOnce = () => _clock.AdvancePastNextWaitAsync(w => w == TimeSpan.FromSeconds(1), Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
 
-        // The clock moves only once the burst is handled: moved on while a slow machine still handles it, it would
-        // run the messages' leases out and hand them out again, and the burst would be counted twice.
-        await handler.HandledAsync(3, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
+        // The clock moves only once the burst is settled (handled and completed in the queue): moved on while a slow
+        // machine still settles it, it would run the messages' leases out and hand them out again, and the burst would
+        // be counted more than once.
+        await queue.CompletedAsync(3, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
         while (log.Drained.Count == 0) await pollOnce();
         for (var i = 0; i < 3; i++) await pollOnce();
         var afterFirstBurst = log.Drained.ToArray();
         await queue.EnqueueAsync([Request("4"), Request("5")], Token);
         await pollOnce();
-        await handler.HandledAsync(2, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
+        await queue.CompletedAsync(2, Token).WaitAsync(TimeSpan.FromSeconds(30), Token);
         while (log.Drained.Count == 1) await pollOnce();
         await stop.CancelAsync();
         await running;
@@ -177,21 +178,50 @@ public sealed class SqliteWorkQueueTests : IDisposable
 
     private sealed class SucceedingHandler : ISyncRequestHandler
     {
-        private readonly SemaphoreSlim _handled = new(0);
-
-        /// <summary>Completes once <paramref name="count"/> more messages were handled.</summary>
-        public async Task HandledAsync(int count, CancellationToken cancellationToken)
-        {
-            for (var i = 0; i < count; i++) await _handled.WaitAsync(cancellationToken);
-        }
-
-        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken)
-        {
-            _handled.Release(batch.Count);
-            return Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Handled(d.Message.Id))]);
-        }
+        public Task<IReadOnlyList<DeliveryOutcome>> HandleAsync(IReadOnlyList<SyncDelivery> batch, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DeliveryOutcome>>([.. batch.Select(d => new DeliveryOutcome.Handled(d.Message.Id))]);
 
         public Task OnPoisonedAsync(PoisonedMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>The SQLite queue, counting the messages it completed, so that a test can wait for a burst to be settled.</summary>
+    private sealed class CompletionsCounted(SqliteWorkQueue inner) : IWorkQueue
+    {
+        private readonly SemaphoreSlim _completed = new(0);
+
+        public string Name => inner.Name;
+
+        public string PoisonQueueName => inner.PoisonQueueName;
+
+        /// <summary>Completes once <paramref name="count"/> more messages were completed.</summary>
+        public async Task CompletedAsync(int count, CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < count; i++) await _completed.WaitAsync(cancellationToken);
+        }
+
+        public Task<int> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
+
+        public Task EnqueueAsync(SyncRequest request, CancellationToken cancellationToken) => inner.EnqueueAsync(request, cancellationToken);
+
+        public Task EnqueueAsync(IReadOnlyCollection<SyncRequest> requests, CancellationToken cancellationToken) => inner.EnqueueAsync(requests, cancellationToken);
+
+        public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>
+            inner.ReceiveAsync(maxMessages, visibilityTimeout, cancellationToken);
+
+        public async Task<bool> CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
+        {
+            var completed = await inner.CompleteAsync(message, cancellationToken);
+            if (completed) _completed.Release();
+            return completed;
+        }
+
+        public Task<ReceivedMessage?> ReturnAsync(ReceivedMessage message, TimeSpan visibleAfter, CancellationToken cancellationToken) =>
+            inner.ReturnAsync(message, visibleAfter, cancellationToken);
+
+        public Task<ReceivedMessage?> ExtendAsync(ReceivedMessage message, TimeSpan visibilityTimeout, CancellationToken cancellationToken) =>
+            inner.ExtendAsync(message, visibilityTimeout, cancellationToken);
+
+        public Task<bool> MoveToPoisonAsync(ReceivedMessage message, CancellationToken cancellationToken) => inner.MoveToPoisonAsync(message, cancellationToken);
     }
 
     private sealed class LinesLogger : ILogger<QueueListener>
