@@ -235,8 +235,9 @@ public sealed class AzureTableDeliveryLedger : IDeliveryLedger
     /// <summary>The keys as rows, grouped by partition into transactions of at most <see cref="TableTransactionClient.MaxActions"/>.</summary>
     private static IEnumerable<IReadOnlyList<Row>> Transactions(string system, IReadOnlyList<string> deliveryKeys)
     {
+        var prefix = TableKeys.Of("", system) + "|";
         var partitions = new string[Partitions];
-        for (var bucket = 0; bucket < Partitions; bucket++) partitions[bucket] = TableKeys.Of("", system) + "|" + bucket.ToString(CultureInfo.InvariantCulture);
+        for (var bucket = 0; bucket < Partitions; bucket++) partitions[bucket] = prefix + bucket.ToString(CultureInfo.InvariantCulture);
         return deliveryKeys
             .Select((key, index) => new Row(index, partitions[Bucket(key)], TableKeys.Of("", key)))
             .GroupBy(row => row.Partition, StringComparer.Ordinal)
