@@ -19,6 +19,11 @@
 # needs Azurite's files, and persisting them (its databases are saved whole every few seconds) and
 # collecting telemetry cost the emulator CPU in the webhook benchmark, CPU that the code
 # under test shares on a small machine.
+#
+# Node's young generation is raised to 64 MB a semi-space (16 MB by default here): the emulator keeps
+# every row and message it is sent, first in that generation. In the webhook benchmark at 5,000
+# deliveries/s the default meant a scavenge every 100 ms and 2.2 s of them in a run of three rounds,
+# against one every 250 ms and 1.6 s; in paired runs the median of the rounds' p99 went from 85 to 56 ms.
 set -euo pipefail
 
 readonly AZURITE_VERSION=3.37.0
@@ -77,7 +82,7 @@ start() {
   install
   mkdir -p "$home"
   # Run the server binary itself (not through npx) so that $! is the server's own PID.
-  "$bin" --silent --loose --skipApiVersionCheck --inMemoryPersistence --disableTelemetry \
+  NODE_OPTIONS="--max-semi-space-size=64${NODE_OPTIONS:+ $NODE_OPTIONS}" "$bin" --silent --loose --skipApiVersionCheck --inMemoryPersistence --disableTelemetry \
     --blobHost 127.0.0.1 --blobPort "$blob_port" \
     --queueHost 127.0.0.1 --queuePort "$queue_port" \
     --tableHost 127.0.0.1 --tablePort "$table_port" \
