@@ -20,10 +20,10 @@
 # collecting telemetry cost the emulator CPU in the webhook benchmark, CPU that the code
 # under test shares on a small machine.
 #
-# Node's young generation is raised to 64 MB a semi-space (16 MB by default here): the emulator keeps
-# every row and message it is sent, first in that generation. In the webhook benchmark at 5,000
-# deliveries/s the default meant a scavenge every 100 ms and 2.2 s of them in a run of three rounds,
-# against one every 250 ms and 1.6 s; in paired runs the median of the rounds' p99 went from 85 to 56 ms.
+# Node's young generation is raised to 64 MB a semi-space (16 MB by default here): every request's
+# garbage and every table row the emulator keeps start there, so the default scavenged every 100 ms under
+# the webhook benchmark. Fewer, larger scavenges cost it less CPU and lowered p99 in paired runs
+# (figures in src/Connectors.Functions/README.md).
 set -euo pipefail
 
 readonly AZURITE_VERSION=3.37.0
